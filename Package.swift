@@ -1,0 +1,83 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings shared by every Wheelhouse target: Swift 6 language mode (the tools default),
+/// strict concurrency, and no warnings.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "wheelhouse",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wheelhouse", targets: ["wheelhouse"]),
+        .library(name: "PythonPackaging", targets: ["PythonPackaging"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+    ],
+    targets: [
+        /// The domain of Python packaging: names, PEP 440 versions and specifiers, PEP 508
+        /// requirements and markers, filenames and tags, core metadata. Pure: bytes in, values out.
+        .target(name: "PythonPackaging", swiftSettings: strict),
+
+        /// Debian's zlib (zlib1g-dev), for inflating wheels and gzipped sdists.
+        .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        /// Reading a distribution file: zip and tar framing with hostile-input caps, and the
+        /// METADATA / PKG-INFO inside wheels, sdists and eggs.
+        .target(name: "PackageArchives", dependencies: ["PythonPackaging", "SystemZlib"], swiftSettings: strict),
+
+        /// sha256, md5 and blake2b-256 of distribution files, computed while streaming.
+        .target(
+            name: "Digests",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
+        /// The `wheelhouse` subcommands, as a library so that tests can drive them.
+        .target(
+            name: "WheelhouseCommands",
+            dependencies: [
+                "PythonPackaging", "PackageArchives", "Digests",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        /// The `wheelhouse` executable: a thin entry point.
+        .executableTarget(name: "wheelhouse", dependencies: ["WheelhouseCommands"], swiftSettings: strict),
+
+        /// Throughput figures for PythonPackaging, printed beside Python's `packaging` by
+        /// `Integration/bench/packaging`.
+        .executableTarget(
+            name: "PackagingBenchmark",
+            dependencies: ["PythonPackaging", "PackageArchives"],
+            path: "Benchmarks/PackagingBenchmark",
+            swiftSettings: strict
+        ),
+
+        /// Fixtures for the tests: the shared corpus, and archives built in memory (hostile ones too).
+        .target(name: "TestSupport", dependencies: ["SystemZlib"], path: "Tests/TestSupport", swiftSettings: strict),
+
+        .testTarget(
+            name: "PythonPackagingTests",
+            dependencies: ["PythonPackaging", "PackageArchives", "TestSupport"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PackageArchivesTests", dependencies: ["PackageArchives", "PythonPackaging", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(name: "DigestsTests", dependencies: ["Digests", "TestSupport"], resources: [.copy("Vectors")], swiftSettings: strict),
+        .testTarget(
+            name: "WheelhouseCommandsTests",
+            dependencies: ["WheelhouseCommands", "PythonPackaging", "TestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,12 @@
+public import ArgumentParser
+
+/// `wheelhouse`: a Python package index server and replication agent.
+public struct WheelhouseCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "wheelhouse",
+        abstract: "A Python package index server and replication agent.",
+        subcommands: [InspectCommand.self]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,8 @@
+import WheelhouseCommands
+
+@main
+enum Wheelhouse {
+    static func main() async {
+        await WheelhouseCommand.main()
+    }
+}

@@ -1,0 +1,113 @@
+import PythonPackaging
+import Testing
+
+@Suite("Core metadata: lenient reading, strict validation")
+struct MetadataTests {
+    static let valid = """
+        Metadata-Version: 2.4
+        Name: demo
+        Version: 1.0
+        Summary: A demo
+        Requires-Dist: requests>=2; extra == "http"
+        Provides-Extra: http
+        Project-URL: Home, https://example.com
+        Project-URL: Source,https://example.com/src
+        Keywords: a, b ,c
+        License-Expression: MIT OR (Apache-2.0 WITH LLVM-exception)
+        License-File: LICENSE
+        Classifier: Programming Language :: Python
+        Classifier: Typing :: Typed
+
+        The long description.
+        """
+
+    @Test("every field is read, multi-use fields in order, the body as description")
+    func reading() throws {
+        let metadata = try CoreMetadata.validated(Array(Self.valid.utf8))
+        #expect(metadata.metadataVersion == "2.4")
+        #expect(metadata.list(.classifier) == ["Programming Language :: Python", "Typing :: Typed"])
+        #expect(metadata.keywordList == ["a", "b", "c"])
+        #expect(metadata.projectURLs.map(\.label) == ["Home", "Source"])
+        #expect(metadata.projectURLs.map(\.url) == ["https://example.com", "https://example.com/src"])
+        #expect(metadata.longDescription == "The long description.")
+        #expect(metadata.problems.isEmpty)
+    }
+
+    @Test("folded header lines keep their line breaks, as the email parser keeps them")
+    func folding() {
+        let metadata = CoreMetadata(parsing: Array("Name: demo\nLicense: MIT\n        Second line\nVersion: 1\n".utf8))
+        #expect(metadata.string(.license) == "MIT\n        Second line")
+        #expect(metadata.version == "1")
+    }
+
+    @Test("lenient reading keeps what is there and lists the problems")
+    func lenient() {
+        let text = "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nSummary: one\nSummary: two\nX-Custom: kept\nDescription: header\nProject-URL: A, x\nProject-URL: A, y\n\nbody\n"
+        let metadata = CoreMetadata(parsing: Array(text.utf8))
+        #expect(metadata.summary == "one")
+        #expect(metadata.unknownFields.map(\.name) == ["X-Custom"])
+        #expect(metadata.longDescription == "body\n")
+        let fields = metadata.problems.map(\.field)
+        #expect(fields.contains("summary") && fields.contains("x-custom") && fields.contains("description") && fields.contains("project-url"))
+    }
+
+    @Test("strict validation lists every problem, in field order")
+    func strict() {
+        let text = """
+            Metadata-Version: 9.9
+            Name: -bad-
+            Version: not a version
+            Summary: two
+              lines
+            Description-Content-Type: text/html
+            Dynamic: Name
+            Provides-Extra: bad extra
+            Requires-Dist: requests >= >= 2
+            Requires-Python: >=3.8,<
+            License-Expression: MIT AND
+            License-File: ../LICENSE
+
+            """
+        do {
+            _ = try CoreMetadata.validated(Array(text.utf8))
+            Issue.record("invalid metadata was accepted")
+        } catch {
+            #expect(error.code == .invalidMetadata)
+            #expect(error.problems.map(\.field) == [
+                "metadata-version", "name", "version", "summary", "description-content-type", "dynamic", "provides-extra",
+                "requires-dist", "requires-python", "license-expression", "license-file",
+            ])
+        }
+    }
+
+    @Test("a field newer than the declared version is accepted (PyPI accepted such files)")
+    func newerField() throws {
+        let text = "Metadata-Version: 2.3\nName: demo\nVersion: 1.0\nLicense-Expression: MIT\n"
+        #expect(try CoreMetadata.validated(Array(text.utf8)).string(.licenseExpression) == "MIT")
+    }
+
+    @Test("required fields")
+    func required() {
+        #expect(throws: PackagingError.self) { try CoreMetadata.validated(Array("Summary: nothing else\n".utf8)) }
+    }
+
+    @Test("the Warehouse info members use Warehouse's names and nulls")
+    func warehouseInfo() throws {
+        let metadata = try CoreMetadata.validated(Array(Self.valid.utf8))
+        let info = JSONValue.object(metadata.warehouseInfoMembers)
+        #expect(info["requires_dist"] == ["requests>=2; extra == \"http\""])
+        #expect(info["keywords"] == "a, b ,c")
+        #expect(info["project_urls"] == .object([("Home", "https://example.com"), ("Source", "https://example.com/src")]))
+        #expect(info["maintainer"] == .null)
+        #expect(info["description"] == "The long description.")
+    }
+}
+
+@Suite("JSON rendering")
+struct JSONValueTests {
+    @Test("escapes and key order")
+    func rendering() {
+        let value: JSONValue = .object([("b", 1), ("a", ["x\"y\\z\n\u{01}é", nil, true])])
+        #expect(value.rendered == #"{"b":1,"a":["x\"y\\z\n\u0001é",null,true]}"#)
+    }
+}
