@@ -19,6 +19,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         /// The domain of Python packaging: names, PEP 440 versions and specifiers, PEP 508
@@ -36,6 +41,23 @@ let package = Package(
         .target(
             name: "Digests",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
+        /// Repositories and their immutable versions, packages, publications, distributions and
+        /// the serial journal, in SQLite; files in a content-addressed blob store.
+        .target(
+            name: "ContentStore",
+            dependencies: [
+                "PythonPackaging", "PackageArchives", "Digests",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
 
@@ -73,6 +95,16 @@ let package = Package(
         .testTarget(
             name: "PackageArchivesTests", dependencies: ["PackageArchives", "PythonPackaging", "TestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "ContentStoreTests",
+            dependencies: [
+                "ContentStore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "DigestsTests", dependencies: ["Digests", "TestSupport"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(
             name: "WheelhouseCommandsTests",

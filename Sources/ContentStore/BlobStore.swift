@@ -1,0 +1,123 @@
+public import Digests
+public import Logging
+public import NIOCore
+public import _NIOFileSystem
+
+/// Files stored by content: `artifacts/ab/cd/<sha256>` under the data directory. Bytes are
+/// written to `tmp/`, hashed while they stream, flushed to disk and only then renamed into
+/// place, so a reader never sees a partial file and the same bytes are stored once.
+public struct BlobStore: Sendable {
+    public let root: FilePath
+
+    public init(root: FilePath) { self.root = root }
+
+    var artifacts: FilePath { root.appending("artifacts") }
+    var temporary: FilePath { root.appending("tmp") }
+
+    /// Where the file with this sha256 lives (or would live).
+    public func path(forSHA256 sha256: String) -> FilePath {
+        let characters = Array(sha256)
+        return artifacts.appending(String(characters[0..<2])).appending(String(characters[2..<4])).appending(sha256)
+    }
+
+    /// Creates the directories and removes what an interrupted write left in `tmp/`.
+    public func prepare(logger: Logger) async throws {
+        let fileSystem = FileSystem.shared
+        try await fileSystem.createDirectory(at: artifacts, withIntermediateDirectories: true)
+        if try await fileSystem.info(forFileAt: temporary) != nil {
+            let removed = try await fileSystem.removeItem(at: temporary, recursively: true)
+            if removed > 1 { logger.info("removed files left by an interrupted write", metadata: ["store.removed": "\(removed - 1)"]) }
+        }
+        try await fileSystem.createDirectory(at: temporary, withIntermediateDirectories: true)
+    }
+
+    /// Whether the bytes with this sha256 are stored.
+    public func contains(sha256: String) async throws -> Bool {
+        try await FileSystem.shared.info(forFileAt: path(forSHA256: sha256)) != nil
+    }
+
+    /// A writer for new bytes, refusing more than `maximumSize`.
+    public func makeWriter(maximumSize: Int64 = .max) async throws -> BlobWriter {
+        let path = temporary.appending("upload-\(UInt64.random(in: 0...UInt64.max))")
+        let handle = try await FileSystem.shared.openFile(forWritingAt: path, options: .newFile(replaceExisting: false, permissions: nil))
+        return BlobWriter(path: path, handle: handle, maximumSize: maximumSize)
+    }
+
+    /// Moves written bytes to their content address. If the same bytes are already stored the
+    /// new copy is dropped. `expected` digests, when given, must match or nothing is kept.
+    @discardableResult
+    public func commit(_ blob: WrittenBlob, expectedSHA256: String? = nil, expectedSize: Int64? = nil) async throws -> FilePath {
+        if let expectedSHA256, expectedSHA256.lowercased() != blob.digests.sha256 {
+            _ = try? await FileSystem.shared.removeItem(at: blob.path)
+            throw StoreError(.digestMismatch, "the bytes have sha256 \(blob.digests.sha256), not the \(expectedSHA256) declared")
+        }
+        if let expectedSize, expectedSize != blob.digests.size {
+            _ = try? await FileSystem.shared.removeItem(at: blob.path)
+            throw StoreError(.digestMismatch, "the file is \(blob.digests.size) bytes, not the \(expectedSize) declared")
+        }
+        let destination = path(forSHA256: blob.digests.sha256)
+        let fileSystem = FileSystem.shared
+        if try await fileSystem.info(forFileAt: destination) != nil {
+            try await fileSystem.removeItem(at: blob.path)
+            return destination
+        }
+        try await fileSystem.createDirectory(at: destination.removingLastComponent(), withIntermediateDirectories: true)
+        try await fileSystem.replaceItem(at: destination, withItemAt: blob.path)
+        return destination
+    }
+
+    /// Drops written bytes that will not be kept.
+    public func discard(_ blob: WrittenBlob) async {
+        _ = try? await FileSystem.shared.removeItem(at: blob.path)
+    }
+}
+
+/// Bytes written to a temporary file and hashed on the way, not yet part of the store.
+public struct WrittenBlob: Sendable {
+    public let path: FilePath
+    public let digests: FileDigests
+}
+
+/// Streams bytes into a temporary file while computing their digests. Used by one task.
+public final class BlobWriter {
+    public let path: FilePath
+    private let handle: WriteFileHandle
+    private var hasher = DigestHasher()
+    private let maximumSize: Int64
+    private var closed = false
+
+    init(path: FilePath, handle: WriteFileHandle, maximumSize: Int64) {
+        self.path = path
+        self.handle = handle
+        self.maximumSize = maximumSize
+    }
+
+    /// The bytes written so far.
+    public var size: Int64 { hasher.size }
+
+    public func write(_ buffer: ByteBuffer) async throws {
+        guard hasher.size + Int64(buffer.readableBytes) <= maximumSize else {
+            await abandon()
+            throw StoreError(.tooLarge, "the file is larger than the \(maximumSize) bytes allowed")
+        }
+        buffer.withUnsafeReadableBytes { hasher.update($0) }
+        try await handle.write(contentsOf: buffer, toAbsoluteOffset: hasher.size - Int64(buffer.readableBytes))
+    }
+
+    /// Flushes the bytes to disk and closes the file.
+    public func finish() async throws -> WrittenBlob {
+        try await handle.synchronize()
+        try await handle.close()
+        closed = true
+        return WrittenBlob(path: path, digests: hasher.finalize())
+    }
+
+    /// Closes and removes the temporary file.
+    public func abandon() async {
+        if !closed {
+            closed = true
+            try? await handle.close()
+        }
+        _ = try? await FileSystem.shared.removeItem(at: path)
+    }
+}

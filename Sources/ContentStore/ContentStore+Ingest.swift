@@ -1,0 +1,74 @@
+public import Digests
+import Foundation
+import NIOCore
+import NIOPosix
+public import PackageArchives
+import PythonPackaging
+import _NIOFileSystem
+
+extension ContentStore {
+    /// Reads a distribution file written to the blob store's `tmp/`, checks it (strictly for
+    /// uploads), stores it and its METADATA by content, and records the package. The temporary
+    /// file is consumed: kept under its digest, or removed if anything fails, so nothing
+    /// half-checked is ever visible.
+    public func ingest(
+        _ blob: WrittenBlob, filename: String, uploadTime: Timestamp, strict: Bool, limits: ArchiveLimits = .default
+    ) async throws -> Package {
+        do {
+            let inspected = try await Self.inspect(blob.path, filename: filename, strict: strict, limits: limits)
+            let metadataSHA256 = try await storeServedMetadata(of: inspected)
+            let metadata = inspected.metadata
+            let new = NewPackage(
+                filename: filename, sha256: blob.digests.sha256, size: blob.digests.size, md5: blob.digests.md5,
+                blake2b256: blob.digests.blake2b256, name: metadata.name ?? inspected.filename.name.original,
+                version: metadata.version ?? inspected.filename.versionText, packageType: inspected.filename.packageType,
+                pythonVersion: inspected.filename.pythonVersion, requiresPython: metadata.requiresPython,
+                metadataJSON: JSONValue.object(metadata.warehouseInfoMembers).rendered, metadataSHA256: metadataSHA256,
+                uploadTime: uploadTime)
+            try await blobs.commit(blob)
+            return try await record(new, artifact: blob.digests)
+        } catch {
+            await blobs.discard(blob)
+            throw error
+        }
+    }
+
+    /// Reads the archive off the cooperative thread pool (it is CPU work on a mapped file).
+    static func inspect(_ path: FilePath, filename: String, strict: Bool, limits: ArchiveLimits) async throws -> InspectedDistribution {
+        try await NIOThreadPool.singleton.runIfActive {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path.string), options: .alwaysMapped)
+            return try data.withUnsafeBytes { bytes in
+                try DistributionArchive.inspect(filename: filename, bytes: bytes, strict: strict, limits: limits)
+            }
+        }
+    }
+
+    /// Stores the METADATA that PEP 658 serves beside the file: always for wheels, for sdists
+    /// only when PKG-INFO is Metadata-Version 2.2 or later (earlier sdist metadata may be
+    /// incomplete, so clients must not trust it). Returns its sha256, or nil when not served.
+    func storeServedMetadata(of inspected: InspectedDistribution) async throws -> String? {
+        switch inspected.filename {
+        case .wheel: break
+        case .sdist:
+            guard let version = inspected.metadata.metadataVersion.flatMap(Version.init), version >= Version(release: [2, 2]) else {
+                return nil
+            }
+        case .egg: return nil
+        }
+        return try await storeBytes(inspected.archive.metadataBytes).sha256
+    }
+
+    /// Stores small bytes by content.
+    public func storeBytes(_ bytes: [UInt8]) async throws -> FileDigests {
+        let writer = try await blobs.makeWriter()
+        do {
+            try await writer.write(ByteBuffer(bytes: bytes))
+            let written = try await writer.finish()
+            try await blobs.commit(written)
+            return written.digests
+        } catch {
+            await writer.abandon()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,100 @@
+public import Digests
+import GRDB
+import PythonPackaging
+
+/// A package to record: its file's identity and its metadata.
+public struct NewPackage: Sendable, Hashable {
+    public var filename: String
+    public var sha256: String
+    public var size: Int64
+    public var md5: String?
+    public var blake2b256: String?
+    public var name: String
+    public var version: String
+    public var packageType: String
+    public var pythonVersion: String
+    public var requiresPython: String?
+    /// The core metadata as Warehouse `info` members, rendered JSON.
+    public var metadataJSON: String
+    public var metadataSHA256: String?
+    public var uploadTime: Timestamp
+    public var upstreamURL: String?
+
+    public init(
+        filename: String, sha256: String, size: Int64, md5: String?, blake2b256: String?, name: String, version: String,
+        packageType: String, pythonVersion: String, requiresPython: String?, metadataJSON: String, metadataSHA256: String?,
+        uploadTime: Timestamp, upstreamURL: String? = nil
+    ) {
+        self.filename = filename
+        self.sha256 = sha256.lowercased()
+        self.size = size
+        self.md5 = md5
+        self.blake2b256 = blake2b256
+        self.name = name
+        self.version = version
+        self.packageType = packageType
+        self.pythonVersion = pythonVersion
+        self.requiresPython = requiresPython
+        self.metadataJSON = metadataJSON
+        self.metadataSHA256 = metadataSHA256
+        self.uploadTime = uploadTime
+        self.upstreamURL = upstreamURL
+    }
+}
+
+extension ContentStore {
+    /// Records a package (or returns the one already recorded with the same filename and
+    /// bytes). When the file itself is stored, `artifact` records its digests.
+    public func record(_ new: NewPackage, artifact: FileDigests? = nil) async throws -> Package {
+        try await write { db in
+            if let artifact {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO artifact (sha256, size, md5, blake2b_256, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [artifact.sha256, artifact.size, artifact.md5, artifact.blake2b256, Timestamp.now().microseconds])
+            }
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM package WHERE filename = ? AND sha256 = ?", arguments: [new.filename, new.sha256])
+            {
+                var existing = Package(row: row)
+                // A package first recorded lazily gains its digests once the file is stored.
+                if let artifact, existing.md5 == nil || existing.blake2b256 == nil {
+                    try db.execute(
+                        sql: "UPDATE package SET md5 = ?, blake2b_256 = ? WHERE id = ?",
+                        arguments: [artifact.md5, artifact.blake2b256, existing.id])
+                    existing = Package(row: try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [existing.id])!)
+                }
+                return existing
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO package (uuid, filename, sha256, size, md5, blake2b_256, name, name_normalized, version,
+                        packagetype, python_version, requires_python, metadata, metadata_sha256, upload_time, upstream_url, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    makeUUID(), new.filename, new.sha256, new.size, new.md5 ?? artifact?.md5, new.blake2b256 ?? artifact?.blake2b256,
+                    new.name, ProjectName.normalize(new.name), new.version, new.packageType, new.pythonVersion,
+                    new.requiresPython, new.metadataJSON, new.metadataSHA256, new.uploadTime.microseconds, new.upstreamURL,
+                    Timestamp.now().microseconds,
+                ])
+            return Package(row: try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+        }
+    }
+
+    /// Whether the file of this package is in the blob store.
+    public func isStored(_ package: Package) async throws -> Bool {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT 1 FROM artifact WHERE sha256 = ?", arguments: [package.sha256]) != nil
+        }
+    }
+
+    /// The package with this id.
+    public func package(id: Int64) async throws -> Package {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [id]) else {
+                throw StoreError(.notFound, "there is no package \(id)")
+            }
+            return Package(row: row)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import GRDB
+
+/// The files of one project as a distribution serves them, and the project's status.
+public struct ServedProject: Sendable, Hashable {
+    public let name: String
+    public let normalized: String
+    public let files: [PackageInVersion]
+    public let status: ProjectStatus
+    public let statusReason: String?
+    public let lastSerial: Int64
+}
+
+extension ContentStore {
+    /// Every project a distribution serves, with its display name (from its newest upload)
+    /// and last serial, sorted by normalized name.
+    public func projects(in content: ServedContent) async throws -> [ListedProject] {
+        guard let repositoryID = content.repositoryID, let version = content.version else { return [] }
+        return try await read { db in
+            var serials: [String: Int64] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT project, max(serial) AS serial FROM journal WHERE distribution_id = ? GROUP BY project",
+                arguments: [content.distribution.id])
+            {
+                serials[row["project"]] = row["serial"]
+            }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.name_normalized AS normalized, p.name AS name, max(p.upload_time) FROM repository_content rc
+                    JOIN package p ON p.id = rc.package_id
+                    WHERE rc.repository_id = ? AND rc.version_added <= ? AND (rc.version_removed IS NULL OR rc.version_removed > ?)
+                    GROUP BY p.name_normalized ORDER BY p.name_normalized
+                    """,
+                arguments: [repositoryID, version, version]
+            ).map { row in ListedProject(name: row["name"], normalized: row["normalized"], lastSerial: serials[row["normalized"]] ?? 0) }
+        }
+    }
+
+    /// One project's files in a distribution, or nil if it has none there.
+    public func project(_ normalized: String, in content: ServedContent) async throws -> ServedProject? {
+        guard let repositoryID = content.repositoryID, let version = content.version else { return nil }
+        return try await read { db in
+            let arguments: StatementArguments = [repositoryID, version, version, normalized]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.*, y.reason AS yank_reason, y.package_id IS NOT NULL AS yanked FROM repository_content rc
+                    JOIN package p ON p.id = rc.package_id
+                    LEFT JOIN package_yank y ON y.repository_id = rc.repository_id AND y.package_id = p.id
+                        AND y.version_added <= ?2 AND (y.version_removed IS NULL OR y.version_removed > ?2)
+                    WHERE rc.repository_id = ?1 AND rc.version_added <= ?2 AND (rc.version_removed IS NULL OR rc.version_removed > ?3)
+                        AND p.name_normalized = ?4
+                    ORDER BY p.filename
+                    """,
+                arguments: arguments)
+            guard !rows.isEmpty else { return nil }
+            let files = rows.map { row in PackageInVersion(package: Package(row: row), yanked: row["yanked"], yankedReason: row["yank_reason"]) }
+            let status = try Row.fetchOne(
+                db,
+                sql: "SELECT status, reason FROM project_status WHERE repository_id = ?1 AND project = ?4 AND version_added <= ?2 AND (version_removed IS NULL OR version_removed > ?3)",
+                arguments: arguments)
+            let serial = try Int64.fetchOne(
+                db, sql: "SELECT max(serial) FROM journal WHERE distribution_id = ? AND project = ?", arguments: [content.distribution.id, normalized]) ?? 0
+            let newest = files.max { $0.package.uploadTime < $1.package.uploadTime }!
+            return ServedProject(
+                name: newest.package.name, normalized: normalized, files: files,
+                status: status.flatMap { ProjectStatus(rawValue: $0["status"]) } ?? .active, statusReason: status?["reason"], lastSerial: serial)
+        }
+    }
+
+    /// The file named `filename` in a distribution, if it serves one.
+    public func file(named filename: String, in content: ServedContent) async throws -> PackageInVersion? {
+        guard let repositoryID = content.repositoryID, let version = content.version else { return nil }
+        return try await read { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT p.* FROM repository_content rc JOIN package p ON p.id = rc.package_id
+                    WHERE rc.repository_id = ? AND rc.version_added <= ? AND (rc.version_removed IS NULL OR rc.version_removed > ?)
+                        AND p.filename = ?
+                    """,
+                arguments: [repositoryID, version, version, filename])
+            else { return nil }
+            return PackageInVersion(package: Package(row: row), yanked: false, yankedReason: nil)
+        }
+    }
+
+    /// The packages of a repository version.
+    public func packages(repositoryID: Int64, version: Int) async throws -> [PackageInVersion] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.*, y.reason AS yank_reason, y.package_id IS NOT NULL AS yanked FROM repository_content rc
+                    JOIN package p ON p.id = rc.package_id
+                    LEFT JOIN package_yank y ON y.repository_id = rc.repository_id AND y.package_id = p.id
+                        AND y.version_added <= ?2 AND (y.version_removed IS NULL OR y.version_removed > ?2)
+                    WHERE rc.repository_id = ?1 AND rc.version_added <= ?2 AND (rc.version_removed IS NULL OR rc.version_removed > ?2)
+                    ORDER BY p.name_normalized, p.filename
+                    """,
+                arguments: [repositoryID, version]
+            ).map { row in PackageInVersion(package: Package(row: row), yanked: row["yanked"], yankedReason: row["yank_reason"]) }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+public import Logging
+public import _NIOFileSystem
+
+/// Wheelhouse's storage: an SQLite database (one file in the data directory, WAL, migrations,
+/// foreign keys) and the content-addressed blob store beside it.
+///
+/// Any number of processes may open the same data directory: SQLite serializes their writes
+/// (one writer at a time, waiting up to `busyTimeout`), and every write raises a generation
+/// number that readers poll to notice changes made elsewhere.
+public final class ContentStore: Sendable {
+    public let directory: FilePath
+    public let blobs: BlobStore
+    let database: DatabasePool
+    let logger: Logger
+
+    /// The database file inside the data directory.
+    public static let databaseFilename = "wheelhouse.sqlite"
+
+    /// Opens (creating and migrating if needed) the store in `directory`.
+    public static func open(directory: FilePath, logger: Logger) async throws -> ContentStore {
+        try await FileSystem.shared.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
+        }
+        let database = try DatabasePool(path: directory.appending(databaseFilename).string, configuration: configuration)
+        try Schema.migrator.migrate(database)
+        let blobs = BlobStore(root: directory)
+        try await blobs.prepare(logger: logger)
+        return ContentStore(directory: directory, blobs: blobs, database: database, logger: logger)
+    }
+
+    private init(directory: FilePath, blobs: BlobStore, database: DatabasePool, logger: Logger) {
+        self.directory = directory
+        self.blobs = blobs
+        self.database = database
+        self.logger = logger
+    }
+
+    /// A number that rises with every committed write, from this process or another.
+    public func generation() async throws -> Int64 {
+        try await database.read { db in try Int64.fetchOne(db, sql: "SELECT generation FROM store_state") ?? 0 }
+    }
+
+    /// Runs `body` in one write transaction and raises the generation.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.write { db in
+            let result = try body(db)
+            try db.execute(sql: "UPDATE store_state SET generation = generation + 1")
+            return result
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.read(body)
+    }
+}
+
+extension Timestamp {
+    /// The current time.
+    public static func now() -> Timestamp { Timestamp(secondsSince1970: Date().timeIntervalSince1970) }
+}
+
+/// A random UUID, as Pulp gives every object one.
+func makeUUID() -> String { UUID().uuidString.lowercased() }

@@ -1,0 +1,162 @@
+import GRDB
+
+/// The database schema, as migrations applied in order. Invariants live here: UNIQUE,
+/// NOT NULL, CHECK and foreign keys, so that no code path can store an impossible state.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1: repositories, content, distributions, serials") { db in
+            try db.execute(sql: version1)
+        }
+        return migrator
+    }
+
+    private static let version1 = """
+        -- Raised by every write; servers poll it to notice changes made by other processes.
+        CREATE TABLE store_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            generation INTEGER NOT NULL
+        );
+        INSERT INTO store_state (id, generation) VALUES (1, 0);
+
+        CREATE TABLE artifact (
+            sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            md5 TEXT NOT NULL,
+            blake2b_256 TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+
+        -- One distribution file and its metadata; shared by every repository holding it.
+        CREATE TABLE package (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            filename TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            md5 TEXT,
+            blake2b_256 TEXT,
+            name TEXT NOT NULL,
+            name_normalized TEXT NOT NULL,
+            version TEXT NOT NULL,
+            packagetype TEXT NOT NULL,
+            python_version TEXT NOT NULL,
+            requires_python TEXT,
+            metadata TEXT NOT NULL,
+            metadata_sha256 TEXT,
+            upload_time INTEGER NOT NULL,
+            upstream_url TEXT,
+            created_at INTEGER NOT NULL,
+            UNIQUE (filename, sha256)
+        );
+        CREATE INDEX package_by_name ON package (name_normalized);
+
+        CREATE TABLE repository (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+            description TEXT,
+            retain_repo_versions INTEGER CHECK (retain_repo_versions IS NULL OR retain_repo_versions >= 1),
+            latest_version INTEGER NOT NULL DEFAULT 0 CHECK (latest_version >= 0),
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE repository_version (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            repository_id INTEGER NOT NULL REFERENCES repository (id) ON DELETE CASCADE,
+            number INTEGER NOT NULL CHECK (number >= 0),
+            created_at INTEGER NOT NULL,
+            UNIQUE (repository_id, number)
+        );
+
+        -- Membership of content in versions as ranges: present in versions
+        -- version_added <= n < version_removed (or from version_added on).
+        CREATE TABLE repository_content (
+            repository_id INTEGER NOT NULL REFERENCES repository (id) ON DELETE CASCADE,
+            package_id INTEGER NOT NULL REFERENCES package (id) ON DELETE RESTRICT,
+            version_added INTEGER NOT NULL,
+            version_removed INTEGER,
+            CHECK (version_removed IS NULL OR version_removed > version_added),
+            PRIMARY KEY (repository_id, package_id, version_added)
+        );
+        CREATE INDEX repository_content_current ON repository_content (repository_id, version_removed);
+        CREATE UNIQUE INDEX repository_content_one_open_range
+            ON repository_content (repository_id, package_id) WHERE version_removed IS NULL;
+
+        -- A filename once used in a repository keeps its bytes forever.
+        CREATE TABLE repository_filename (
+            repository_id INTEGER NOT NULL REFERENCES repository (id) ON DELETE CASCADE,
+            filename TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            PRIMARY KEY (repository_id, filename)
+        );
+
+        -- The versioned overlay: yanks (PEP 592) and project status (PEP 792), in ranges too.
+        CREATE TABLE package_yank (
+            repository_id INTEGER NOT NULL REFERENCES repository (id) ON DELETE CASCADE,
+            package_id INTEGER NOT NULL REFERENCES package (id) ON DELETE RESTRICT,
+            reason TEXT,
+            version_added INTEGER NOT NULL,
+            version_removed INTEGER,
+            CHECK (version_removed IS NULL OR version_removed > version_added),
+            PRIMARY KEY (repository_id, package_id, version_added)
+        );
+        CREATE UNIQUE INDEX package_yank_one_open_range
+            ON package_yank (repository_id, package_id) WHERE version_removed IS NULL;
+
+        CREATE TABLE project_status (
+            repository_id INTEGER NOT NULL REFERENCES repository (id) ON DELETE CASCADE,
+            project TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('active', 'archived', 'quarantined', 'deprecated')),
+            reason TEXT,
+            version_added INTEGER NOT NULL,
+            version_removed INTEGER,
+            CHECK (version_removed IS NULL OR version_removed > version_added),
+            PRIMARY KEY (repository_id, project, version_added)
+        );
+        CREATE UNIQUE INDEX project_status_one_open_range
+            ON project_status (repository_id, project) WHERE version_removed IS NULL;
+
+        CREATE TABLE publication (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            repository_version_id INTEGER NOT NULL REFERENCES repository_version (id) ON DELETE RESTRICT,
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE distribution (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+            base_path TEXT NOT NULL UNIQUE CHECK (length(base_path) > 0),
+            repository_id INTEGER REFERENCES repository (id) ON DELETE SET NULL,
+            repository_version_id INTEGER REFERENCES repository_version (id) ON DELETE RESTRICT,
+            publication_id INTEGER REFERENCES publication (id) ON DELETE RESTRICT,
+            labels TEXT NOT NULL DEFAULT '{}',
+            created_at INTEGER NOT NULL,
+            CHECK ((repository_id IS NOT NULL) + (repository_version_id IS NOT NULL) + (publication_id IS NOT NULL) <= 1)
+        );
+
+        -- Every visible change of a distribution, numbered by the global serial.
+        CREATE TABLE journal (
+            serial INTEGER PRIMARY KEY AUTOINCREMENT,
+            distribution_id INTEGER NOT NULL REFERENCES distribution (id) ON DELETE CASCADE,
+            project TEXT NOT NULL,
+            version TEXT,
+            filename TEXT,
+            action TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX journal_by_distribution ON journal (distribution_id, serial);
+        CREATE INDEX journal_by_project ON journal (distribution_id, project, serial);
+
+        CREATE TABLE account (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            salt TEXT NOT NULL,
+            iterations INTEGER NOT NULL CHECK (iterations > 0),
+            created_at INTEGER NOT NULL
+        );
+        """
+}
