@@ -41,7 +41,9 @@ extension ContentStore {
         }
     }
 
-    /// Whether the password is the account's.
+    /// Whether the password is the account's. A password once verified is remembered (as a
+    /// digest, beside the stored hash it matched) so that later requests skip the deliberately
+    /// slow hash until the account's password changes.
     public func verify(username: String, password: String) async throws -> Bool {
         let stored = try await read { db -> (hash: String, salt: String, rounds: Int)? in
             guard let row = try Row.fetchOne(
@@ -50,10 +52,14 @@ extension ContentStore {
             return (row["password_hash"], row["salt"], row["iterations"])
         }
         guard let stored else { return false }
+        let remembered = Hex.encode(SHA256.hash(data: Array("\(username)\u{0}\(password)\u{0}\(stored.hash)".utf8)))
+        if verifiedCredentials.withLock({ $0.contains(remembered) }) { return true }
         let expected = stored.hash
         let actual = try Self.hash(password: password, salt: Self.bytes(fromHex: stored.salt), rounds: stored.rounds)
         // Constant-time comparison of the two hex digests.
-        return expected.utf8.count == actual.utf8.count && zip(expected.utf8, actual.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        let matches = expected.utf8.count == actual.utf8.count && zip(expected.utf8, actual.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        if matches { verifiedCredentials.withLock { _ = $0.insert(remembered) } }
+        return matches
     }
 
     private static func hash(password: String, salt: [UInt8], rounds: Int) throws -> String {

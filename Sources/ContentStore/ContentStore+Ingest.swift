@@ -8,14 +8,16 @@ import _NIOFileSystem
 
 extension ContentStore {
     /// Reads a distribution file written to the blob store's `tmp/`, checks it (strictly for
-    /// uploads), stores it and its METADATA by content, and records the package. The temporary
-    /// file is consumed: kept under its digest, or removed if anything fails, so nothing
-    /// half-checked is ever visible.
+    /// uploads, then with `check`), stores it and its METADATA by content, and records the
+    /// package. The temporary file is consumed: kept under its digest, or removed if anything
+    /// fails, so nothing half-checked is ever visible.
     public func ingest(
-        _ blob: WrittenBlob, filename: String, uploadTime: Timestamp, strict: Bool, limits: ArchiveLimits = .default
+        _ blob: WrittenBlob, filename: String, uploadTime: Timestamp, strict: Bool, limits: ArchiveLimits = .default,
+        check: @Sendable (InspectedDistribution) throws -> Void = { _ in }
     ) async throws -> Package {
         do {
             let inspected = try await Self.inspect(blob.path, filename: filename, strict: strict, limits: limits)
+            try check(inspected)
             let metadataSHA256 = try await storeServedMetadata(of: inspected)
             let metadata = inspected.metadata
             let new = NewPackage(

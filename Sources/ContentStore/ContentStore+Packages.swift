@@ -98,3 +98,13 @@ extension ContentStore {
         }
     }
 }
+
+extension ContentStore {
+    /// Every recorded package with this filename (normally one; a filename can have several
+    /// byte versions across repositories).
+    public func packages(filename: String) async throws -> [Package] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM package WHERE filename = ? ORDER BY id", arguments: [filename]).map(Package.init(row:))
+        }
+    }
+}

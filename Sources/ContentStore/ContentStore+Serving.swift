@@ -103,3 +103,22 @@ extension ContentStore {
         }
     }
 }
+
+extension ContentStore {
+    /// How many projects, releases and files a distribution serves.
+    public func counts(in content: ServedContent) async throws -> (projects: Int, releases: Int, files: Int) {
+        guard let repositoryID = content.repositoryID, let version = content.version else { return (0, 0, 0) }
+        return try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(DISTINCT p.name_normalized) AS projects,
+                        count(DISTINCT p.name_normalized || ' ' || p.version) AS releases, count(*) AS files
+                    FROM repository_content rc JOIN package p ON p.id = rc.package_id
+                    WHERE rc.repository_id = ? AND rc.version_added <= ? AND (rc.version_removed IS NULL OR rc.version_removed > ?)
+                    """,
+                arguments: [repositoryID, version, version])!
+            return (row["projects"], row["releases"], row["files"])
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 public import Logging
 public import _NIOFileSystem
 
@@ -14,6 +15,8 @@ public final class ContentStore: Sendable {
     public let blobs: BlobStore
     let database: DatabasePool
     let logger: Logger
+    /// Digests of credentials already verified (see `verify(username:password:)`).
+    let verifiedCredentials = Mutex<Set<String>>([])
 
     /// The database file inside the data directory.
     public static let databaseFilename = "wheelhouse.sqlite"

@@ -5,7 +5,10 @@ public struct WheelhouseCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "wheelhouse",
         abstract: "A Python package index server and replication agent.",
-        subcommands: [InspectCommand.self]
+        subcommands: [
+            ServeCommand.self, InspectCommand.self, UploadCommand.self, RepositoryCommand.self, DistributionCommand.self,
+            ContentCommand.self, PublishCommand.self,
+        ]
     )
 
     public init() {}

@@ -11,6 +11,8 @@ public enum JSONValue: Sendable, Hashable, ExpressibleByStringLiteral, Expressib
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// JSON text rendered earlier (stored metadata, say), inserted as it is.
+    case rendered(String)
 
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
@@ -32,6 +34,7 @@ public enum JSONValue: Sendable, Hashable, ExpressibleByStringLiteral, Expressib
         case (.string(let a), .string(let b)): a == b
         case (.array(let a), .array(let b)): a == b
         case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.rendered(let a), .rendered(let b)): a == b
         default: false
         }
     }
@@ -59,6 +62,7 @@ public enum JSONValue: Sendable, Hashable, ExpressibleByStringLiteral, Expressib
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
         case .integer(let value): out.append(contentsOf: String(value).utf8)
         case .string(let value): Self.renderString(value, into: &out)
+        case .rendered(let text): out.append(contentsOf: text.utf8)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {

@@ -1,0 +1,47 @@
+import ContentStore
+import Hummingbird
+import PackageArchives
+import PythonPackaging
+
+/// An error answered as plain text with a message that says what to do. Domain errors
+/// (`StoreError`, `ArchiveError`, `PackagingError`) are mapped to statuses here, at the edge.
+struct HTTPFailure: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let message: String
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.message = message
+        self.headers = headers
+    }
+
+    /// The HTTP form of an error raised below the server.
+    init(_ error: any Error) {
+        switch error {
+        case let failure as HTTPFailure:
+            self = failure
+        case let error as StoreError:
+            switch error.code {
+            case .notFound: self.init(.notFound, error.message)
+            case .conflict: self.init(.conflict, error.message)
+            case .tooLarge: self.init(.contentTooLarge, error.message)
+            case .invalid, .digestMismatch: self.init(.badRequest, error.message)
+            default: self.init(.internalServerError, error.message)
+            }
+        case let error as ArchiveError:
+            self.init(error.code == .tooLarge ? .contentTooLarge : .badRequest, "The distribution was refused: \(error.message)")
+        case let error as PackagingError:
+            self.init(.badRequest, error.message)
+        default:
+            self.init(.internalServerError, "Internal error: \(error)")
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = self.headers
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+}

@@ -1,0 +1,66 @@
+public import ContentStore
+public import Hummingbird
+public import Logging
+import ServiceLifecycle
+
+/// Wheelhouse's HTTP side: per distribution at `/pypi/<base_path>/` the simple API (PEP 503 and
+/// 691), the Warehouse JSON API and twine's upload API, files at `/pulp/content/<base_path>/`
+/// (pulp_python's layout), and `/livez`, `/readyz` and `/metrics`.
+public enum IndexServer {
+    /// Builds the application: routes, the page cache and the watcher that notices changes
+    /// other processes make to the store.
+    public static func buildApplication(
+        configuration: ServerConfiguration, store: ContentStore, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let cache = IndexCache(store: store)
+        let metrics = ServerMetrics()
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        router.add(middleware: AccessMiddleware(metrics: metrics))
+        let routes = Routes(store: store, cache: cache, metrics: metrics, configuration: configuration)
+        routes.register(on: router)
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(75))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelhouse"),
+            services: [ChangeWatcher(cache: cache, interval: configuration.changePollInterval, logger: logger)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+}
+
+/// Everything a route handler needs.
+struct Routes: Sendable {
+    let store: ContentStore
+    let cache: IndexCache
+    let metrics: ServerMetrics
+    let configuration: ServerConfiguration
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("livez") { _, _ in "ok\n" }
+        router.get("readyz") { _, _ -> Response in
+            do {
+                _ = try await store.generation()
+                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+            } catch {
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "the database is not reachable\n")))
+            }
+        }
+        router.get("metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText())))
+        }
+        router.get("pypi/{base}") { request, context in try await summary(request, context) }
+        router.get("pypi/{base}/simple") { request, context in try await simpleRoot(request, context) }
+        router.get("pypi/{base}/simple/{project}") { request, context in try await simpleProject(request, context) }
+        router.get("pypi/{base}/pypi/{project}/json") { request, context in try await projectJSON(request, context, version: nil) }
+        router.get("pypi/{base}/pypi/{project}/{version}/json") { request, context in
+            try await projectJSON(request, context, version: context.parameters.require("version"))
+        }
+        router.post("pypi/{base}/legacy") { request, context in try await upload(request, context) }
+        router.post("pypi/{base}/simple") { request, context in try await upload(request, context) }
+        router.get("pulp/content/{base}/{filename}") { request, context in try await download(request, context, bodyWanted: true) }
+        router.head("pulp/content/{base}/{filename}") { request, context in try await download(request, context, bodyWanted: false) }
+    }
+}

@@ -1,0 +1,42 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PythonPackaging
+
+extension Routes {
+    /// `GET /pypi/<base>/pypi/<project>/json` and `…/<project>/<version>/json`.
+    func projectJSON(_ request: Request, _ context: BasicRequestContext, version: String?) async throws -> Response {
+        let raw = try Self.parameter(context, "project")
+        let normalized = ProjectName.normalize(raw)
+        if raw != normalized {
+            let base = try Self.parameter(context, "base")
+            let suffix = version.map { "\(URLPath.escape($0))/json" } ?? "json"
+            return Self.redirect(to: "/pypi/\(URLPath.escape(base))/pypi/\(URLPath.escape(normalized))/\(suffix)", request: request)
+        }
+        let pages = try await distribution(request, context)
+        let base = pages.content.distribution.basePath
+        guard let project = try await pages.projectPages(normalized, store: store) else {
+            throw HTTPFailure(.notFound, "The project '\(normalized)' is not in the index at /pypi/\(base)/.")
+        }
+        let cacheKey = "\(normalized)/\(version ?? "")"
+        var page = pages.jsonAPI.withLock { $0[cacheKey] }
+        if page == nil {
+            let document = WarehouseDocument(
+                project: project.project, fileBaseURL: pages.fileBaseURL,
+                projectURL: "\(pages.origin)/pypi/\(base)/simple/\(normalized)/", jsonBaseURL: "\(pages.origin)/pypi/\(base)/pypi/\(normalized)/")
+            guard let bytes = document.render(version: version) else {
+                throw HTTPFailure(.notFound, "The project '\(normalized)' has no release '\(version ?? "")' in the index at /pypi/\(base)/.")
+            }
+            let rendered = RenderedPage(bytes)
+            pages.jsonAPI.withLock { $0[cacheKey] = rendered }
+            page = rendered
+        }
+        var headers: HTTPFields = [
+            .contentType: "application/json", .eTag: page!.etag, .cacheControl: "max-age=0, must-revalidate",
+            .accessControlAllowOrigin: "*",
+        ]
+        headers[HTTPField.Name("X-PyPI-Last-Serial")!] = String(project.project.lastSerial)
+        if request.headers[.ifNoneMatch] == page!.etag { return Response(status: .notModified, headers: headers) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: page!.body))
+    }
+}

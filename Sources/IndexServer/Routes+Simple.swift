@@ -1,0 +1,104 @@
+import ContentStore
+import HTTPTypes
+import Hummingbird
+import PythonPackaging
+
+extension Routes {
+    /// `GET /pypi/<base>/`: counts of projects, releases and files (pulp_python's summary).
+    func summary(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let pages = try await distribution(request, context)
+        let counts = try await store.counts(in: pages.content)
+        let body = JSONValue.object([
+            ("projects", .integer(Int64(counts.projects))), ("releases", .integer(Int64(counts.releases))), ("files", .integer(Int64(counts.files))),
+        ])
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body.renderedBytes)))
+    }
+
+    /// `GET /pypi/<base>/simple/`: every project, as HTML or JSON by negotiation.
+    func simpleRoot(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        if let redirect = Self.trailingSlashRedirect(request) { return redirect }
+        let pages = try await distribution(request, context)
+        let format = try Self.negotiate(request)
+        let root = try await pages.rootPages(store: store)
+        return Self.page(format == .json ? root.json : root.html, format: format, serial: pages.content.lastSerial, request: request)
+    }
+
+    /// `GET /pypi/<base>/simple/<project>/`: one project's files. A name that is not normalized
+    /// is redirected (301) to its normalized URL.
+    func simpleProject(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let raw = try Self.parameter(context, "project")
+        let normalized = ProjectName.normalize(raw)
+        if raw != normalized {
+            let base = try Self.parameter(context, "base")
+            return Self.redirect(to: "/pypi/\(URLPath.escape(base))/simple/\(URLPath.escape(normalized))/", request: request)
+        }
+        if let redirect = Self.trailingSlashRedirect(request) { return redirect }
+        let pages = try await distribution(request, context)
+        let format = try Self.negotiate(request)
+        guard let project = try await pages.projectPages(normalized, store: store) else {
+            throw HTTPFailure(.notFound, "The project '\(normalized)' is not in the index at /pypi/\(pages.content.distribution.basePath)/simple/.")
+        }
+        return Self.page(format == .json ? project.json : project.html, format: format, serial: project.project.lastSerial, request: request)
+    }
+
+    /// The cached pages of the distribution named in the URL, or a 404 naming the base path.
+    func distribution(_ request: Request, _ context: BasicRequestContext) async throws -> DistributionPages {
+        let base = try Self.parameter(context, "base")
+        guard let pages = try await cache.pages(basePath: base, origin: Self.origin(request, configuration)) else {
+            throw HTTPFailure(.notFound, "No distribution is served at the base path '\(base)'.")
+        }
+        return pages
+    }
+
+    /// A path parameter, percent-decoded.
+    static func parameter(_ context: BasicRequestContext, _ name: String) throws -> String {
+        guard let raw = context.parameters.get(name), let decoded = URLPath.unescape(raw), !decoded.isEmpty else {
+            throw HTTPFailure(.badRequest, "The URL has a malformed '\(name)'.")
+        }
+        return decoded
+    }
+
+    /// `http://host[:port]` as the client addressed the server, for absolute URLs in pages.
+    static func origin(_ request: Request, _ configuration: ServerConfiguration) -> String {
+        if let host = request.head.authority, !host.isEmpty,
+            host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-:[]_".unicodeScalars.contains($0)) })
+        {
+            return "http://\(host)"
+        }
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        return "http://\(host):\(configuration.port)"
+    }
+
+    static func negotiate(_ request: Request) throws -> SimpleFormat {
+        guard let format = SimpleFormat.negotiate(accept: request.headers[.accept], formatParameter: request.uri.queryParameters.get("format")) else {
+            throw HTTPFailure(
+                .notAcceptable,
+                "None of the Accept header's types is served here. Available: application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html, text/html.")
+        }
+        return format
+    }
+
+    /// A cached page with its validators; 304 when the client's copy is current.
+    static func page(_ page: RenderedPage, format: SimpleFormat, serial: Int64, request: Request) -> Response {
+        let etag = String(page.etag.dropLast()) + "-\(format)\""
+        var headers: HTTPFields = [
+            .contentType: format.contentType, .eTag: etag, .vary: "Accept", .cacheControl: "max-age=0, must-revalidate",
+        ]
+        headers[HTTPField.Name("X-PyPI-Last-Serial")!] = String(serial)
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingSpaces() == etag || $0.trimmingSpaces() == "*" }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: page.body))
+    }
+
+    /// PEP 503 URLs end in a slash; others are sent there (query kept).
+    static func trailingSlashRedirect(_ request: Request) -> Response? {
+        guard !request.uri.path.hasSuffix("/") else { return nil }
+        return redirect(to: request.uri.path + "/", request: request)
+    }
+
+    static func redirect(to path: String, request: Request) -> Response {
+        let location = request.uri.query.map { path + "?" + $0 } ?? path
+        return Response(status: .movedPermanently, headers: [.location: location, .cacheControl: "max-age=3600, public"])
+    }
+}

@@ -1,0 +1,101 @@
+import ContentStore
+import Digests
+import Hummingbird
+import PackageArchives
+import PythonPackaging
+
+extension Routes {
+    /// `POST /pypi/<base>/legacy/`: twine's upload API. The multipart body is streamed: form
+    /// fields are kept (bounded), the `content` file is written to the blob store while it is
+    /// hashed. The file is then checked as PyPI checks uploads and added to the distribution's
+    /// repository as a new version, visible at once.
+    func upload(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        do {
+            let response = try await receiveUpload(request, context)
+            metrics.upload(outcome: "accepted")
+            return response
+        } catch {
+            let failure = HTTPFailure(error)
+            metrics.upload(outcome: failure.status == .unauthorized ? "unauthorized" : "refused")
+            throw failure
+        }
+    }
+
+    private func receiveUpload(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try await authenticate(request)
+        let pages = try await distribution(request, context)
+        guard case .repository(let repositoryID) = pages.content.distribution.target else {
+            throw HTTPFailure(
+                .badRequest,
+                "The distribution '\(pages.content.distribution.name)' serves a fixed version, not a repository, so it does not accept uploads.")
+        }
+        guard let boundary = request.headers[.contentType].flatMap(MultipartParser.boundary(fromContentType:)) else {
+            throw HTTPFailure(.badRequest, "Uploads must be multipart/form-data with a boundary, as twine sends them.")
+        }
+        let form = try await UploadForm.receive(request.body, boundary: boundary, blobs: store.blobs, maximumFileSize: configuration.maximumUploadSize)
+        guard let blob = form.file else {
+            throw HTTPFailure(.badRequest, "The upload has no 'content' file part.")
+        }
+        let package: Package
+        do {
+            try form.checkAction()
+            try form.checkDigests(of: blob.written.digests)
+            package = try await store.ingest(blob.written, filename: blob.filename, uploadTime: .now(), strict: true) { inspected in
+                try form.checkAgreement(with: inspected)
+            }
+        } catch {
+            await store.blobs.discard(blob.written)
+            throw error
+        }
+        do {
+            try await store.modify(repositoryID: repositoryID, changes: ContentChanges(add: [package.id]))
+        } catch let error as StoreError where error.code == .conflict {
+            // twine --skip-existing and other tools look for "File already exists" in a 400.
+            throw HTTPFailure(.badRequest, error.message)
+        }
+        try await cache.invalidate()
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "OK\n")))
+    }
+
+    /// Basic authentication against the store's accounts (`admin`, or `__token__` with a token).
+    private func authenticate(_ request: Request) async throws {
+        let challenge: HTTPFields = [.wwwAuthenticate: "Basic realm=\"wheelhouse\""]
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
+            let decoded = Base64.decode(String(header.dropFirst(6)).trimmingSpaces()),
+            let text = String(validating: decoded, as: UTF8.self), let colon = text.firstIndex(of: ":")
+        else {
+            throw HTTPFailure(.unauthorized, "Uploads need a username and password (basic authentication).", headers: challenge)
+        }
+        let username = String(text[..<colon])
+        let password = String(text[text.index(after: colon)...])
+        guard try await store.verify(username: username, password: password) else {
+            throw HTTPFailure(.forbidden, "Invalid or non-existent authentication information: the username or password is wrong.")
+        }
+    }
+}
+
+/// Standard base64 decoding for the `Authorization` header.
+enum Base64 {
+    static func decode(_ text: String) -> [UInt8]? {
+        var values: [UInt8] = []
+        for scalar in text.unicodeScalars where scalar != "=" {
+            switch scalar {
+            case "A"..."Z": values.append(UInt8(scalar.value - 65))
+            case "a"..."z": values.append(UInt8(scalar.value - 71))
+            case "0"..."9": values.append(UInt8(scalar.value + 4))
+            case "+", "-": values.append(62)
+            case "/", "_": values.append(63)
+            default: return nil
+            }
+        }
+        var bytes: [UInt8] = []
+        var index = 0
+        while index + 1 < values.count {
+            bytes.append(values[index] << 2 | values[index + 1] >> 4)
+            if index + 2 < values.count { bytes.append(values[index + 1] << 4 | values[index + 2] >> 2) }
+            if index + 3 < values.count { bytes.append(values[index + 2] << 6 | values[index + 3]) }
+            index += 4
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,26 @@
+/// How the index server runs.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The largest file an upload may carry.
+    public var maximumUploadSize: Int64
+    /// How often to look for changes made by other processes (the CLI, a sync).
+    public var changePollInterval: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maximumUploadSize: Int64 = 1 << 30, changePollInterval: Duration = .milliseconds(100)) {
+        self.host = host
+        self.port = port
+        self.maximumUploadSize = maximumUploadSize
+        self.changePollInterval = changePollInterval
+    }
+
+    /// Reads `HOST:PORT` (`127.0.0.1:8080`, `[::1]:8080`, `:8080`).
+    public static func parse(bind: String) -> (host: String, port: Int)? {
+        guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        var host = String(bind[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}

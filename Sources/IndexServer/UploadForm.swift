@@ -1,0 +1,124 @@
+import ContentStore
+import Digests
+import Hummingbird
+import PackageArchives
+import PythonPackaging
+
+/// The fields of an upload form and its file, received from a streamed multipart body.
+struct UploadForm: Sendable {
+    struct File: Sendable {
+        let filename: String
+        let written: WrittenBlob
+    }
+
+    var fields: [String: String] = [:]
+    var file: File?
+
+    /// The most bytes all non-file fields together may hold (descriptions can be long).
+    static let maximumFieldBytes = 8 << 20
+
+    /// Reads the body; the `content` part goes to a blob writer, the rest into `fields`.
+    static func receive(_ body: RequestBody, boundary: String, blobs: BlobStore, maximumFileSize: Int64) async throws -> UploadForm {
+        var parser = MultipartParser(boundary: boundary)
+        var form = UploadForm()
+        var writer: BlobWriter?
+        var current: (name: String, filename: String?)?
+        var value: [UInt8] = []
+        var fieldBytes = 0
+        do {
+            for try await chunk in body {
+                for event in try parser.feed(chunk.readableBytesView) {
+                    switch event {
+                    case .partStart(let name, let filename):
+                        current = (name, filename)
+                        value = []
+                        if name == "content" {
+                            guard form.file == nil, writer == nil else { throw HTTPFailure(.badRequest, "The upload has more than one 'content' part.") }
+                            guard let filename, DistributionFilename.isSafe(filename) else {
+                                throw HTTPFailure(.badRequest, "The uploaded file has no usable filename: '\(filename ?? "")'.")
+                            }
+                            writer = try await blobs.makeWriter(maximumSize: maximumFileSize)
+                        }
+                    case .data(let bytes):
+                        if let writer {
+                            try await writer.write(ByteBuffer(bytes: bytes))
+                        } else {
+                            fieldBytes += bytes.count
+                            guard fieldBytes <= maximumFieldBytes else {
+                                throw HTTPFailure(.contentTooLarge, "The upload's form fields are larger than \(maximumFieldBytes) bytes.")
+                            }
+                            value.append(contentsOf: bytes)
+                        }
+                    case .partEnd:
+                        if let part = current, part.name == "content", let active = writer {
+                            form.file = File(filename: part.filename ?? "", written: try await active.finish())
+                            writer = nil
+                        } else if let part = current {
+                            // Repeated fields (classifiers, requires_dist) are joined; only single ones are checked.
+                            let text = String(decoding: value, as: UTF8.self)
+                            form.fields[part.name] = form.fields[part.name].map { $0 + "\n" + text } ?? text
+                        }
+                        current = nil
+                    }
+                }
+            }
+            guard parser.isComplete else { throw HTTPFailure(.badRequest, "The upload body ended before its closing boundary (truncated?).") }
+        } catch {
+            await writer?.abandon()
+            if let file = form.file { await blobs.discard(file.written) }
+            if let failure = error as? MultipartParser.Failure, case .malformed(let why) = failure {
+                throw HTTPFailure(.badRequest, "The upload body is not valid multipart/form-data: \(why).")
+            }
+            throw error
+        }
+        return form
+    }
+
+    func checkAction() throws {
+        guard let action = fields[":action"], action == "file_upload" else {
+            throw HTTPFailure(.badRequest, "Unsupported ':action' \(fields[":action"].map { "'\($0)'" } ?? "(none)"): only 'file_upload' is handled.")
+        }
+        if let version = fields["protocol_version"], version != "1" {
+            throw HTTPFailure(.badRequest, "Unknown protocol_version '\(version)': only 1 is supported.")
+        }
+    }
+
+    /// The digests the client sent must match the bytes; at least one must be sent.
+    func checkDigests(of digests: FileDigests) throws {
+        let declared: [(String, String)] = [
+            ("sha256_digest", digests.sha256), ("md5_digest", digests.md5), ("blake2_256_digest", digests.blake2b256),
+        ]
+        var checked = 0
+        for (field, actual) in declared {
+            guard let sent = fields[field]?.trimmingSpaces().lowercased(), !sent.isEmpty else { continue }
+            checked += 1
+            guard sent == actual else {
+                throw HTTPFailure(.badRequest, "The \(field) sent (\(sent)) does not match the file received (\(actual)); the upload was damaged on the way or the digest is wrong.")
+            }
+        }
+        guard checked > 0 else {
+            throw HTTPFailure(.badRequest, "Include at least one message digest (sha256_digest, md5_digest or blake2_256_digest).")
+        }
+    }
+
+    /// The form's name, version and filetype, when given, must describe the file.
+    func checkAgreement(with inspected: InspectedDistribution) throws {
+        let metadata = inspected.metadata
+        if let name = fields["name"], !name.isEmpty, ProjectName.normalize(name) != ProjectName.normalize(metadata.name ?? "") {
+            throw HTTPFailure(.badRequest, "The form names the project '\(name)' but the file's metadata says '\(metadata.name ?? "")'.")
+        }
+        if let version = fields["version"], !version.isEmpty, let metadataVersion = metadata.version,
+            !Self.sameVersion(version, metadataVersion)
+        {
+            throw HTTPFailure(.badRequest, "The form says version '\(version)' but the file's metadata says '\(metadataVersion)'.")
+        }
+        if let filetype = fields["filetype"], !filetype.isEmpty, filetype != inspected.filename.packageType {
+            throw HTTPFailure(.badRequest, "The form says filetype '\(filetype)' but the file is a \(inspected.filename.packageType).")
+        }
+    }
+
+    private static func sameVersion(_ a: String, _ b: String) -> Bool {
+        if let left = Version(a), let right = Version(b) { return left == right }
+        return a == b
+    }
+}

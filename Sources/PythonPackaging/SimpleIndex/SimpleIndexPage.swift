@@ -1,0 +1,83 @@
+/// The pages of the simple repository API (PEP 503 HTML and PEP 691 JSON), as values that
+/// render themselves. API version 1.1: PEP 658/714 core metadata, PEP 592 yanks and PEP 700
+/// `versions`, `size` and `upload-time`.
+public enum SimpleIndex {
+    /// The API version these pages implement.
+    public static let apiVersion = "1.1"
+}
+
+/// A project on the index root.
+public struct SimpleProjectLink: Sendable, Hashable {
+    /// The name as the project writes it (shown), and normalized (in the URL).
+    public var name: String
+    public var normalized: String
+    public var lastSerial: Int64
+
+    public init(name: String, normalized: String, lastSerial: Int64) {
+        self.name = name
+        self.normalized = normalized
+        self.lastSerial = lastSerial
+    }
+}
+
+/// The index root: every project.
+public struct SimpleRootPage: Sendable, Hashable {
+    public var projects: [SimpleProjectLink]
+    public var lastSerial: Int64
+
+    public init(projects: [SimpleProjectLink], lastSerial: Int64) {
+        self.projects = projects
+        self.lastSerial = lastSerial
+    }
+}
+
+/// Whether a file is yanked (PEP 592), and why.
+public enum YankState: Sendable, Hashable {
+    case notYanked
+    case yanked(reason: String?)
+}
+
+/// One file on a project page.
+public struct SimpleFile: Sendable, Hashable {
+    public var filename: String
+    /// Where to download it (absolute, without a fragment).
+    public var url: String
+    public var sha256: String
+    public var requiresPython: String?
+    /// The sha256 of the METADATA file served at `url + ".metadata"` (PEP 658), if any.
+    public var coreMetadataSHA256: String?
+    public var yanked: YankState
+    public var size: Int64
+    /// ISO 8601 with microseconds and `Z`.
+    public var uploadTime: String?
+
+    public init(
+        filename: String, url: String, sha256: String, requiresPython: String?, coreMetadataSHA256: String?, yanked: YankState,
+        size: Int64, uploadTime: String?
+    ) {
+        self.filename = filename
+        self.url = url
+        self.sha256 = sha256
+        self.requiresPython = requiresPython
+        self.coreMetadataSHA256 = coreMetadataSHA256
+        self.yanked = yanked
+        self.size = size
+        self.uploadTime = uploadTime
+    }
+}
+
+/// A project page: its files and versions.
+public struct SimpleProjectPage: Sendable, Hashable {
+    public var name: String
+    public var files: [SimpleFile]
+    /// Every version of the project (PEP 700), ascending.
+    public var versions: [String]
+    public var lastSerial: Int64
+
+    public init(name: String, files: [SimpleFile], versions: [String], lastSerial: Int64) {
+        self.name = name
+        self.files = files
+        self.versions = versions
+        self.lastSerial = lastSerial
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import ContentStore
+import Foundation
+import IndexServer
+import ServiceLifecycle
+
+/// `wheelhouse serve`: the index server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the package index (simple API, JSON API, uploads, files).",
+        discussion: """
+            With no configuration it uses ./wheelhouse-data and 127.0.0.1:8080. On an empty data directory it \
+            creates a repository and a distribution named `default` and an `admin` account whose password comes \
+            from WHEELHOUSE_ADMIN_PASSWORD or is generated and printed once. WHEELHOUSE_UPLOAD_TOKEN, if set, is \
+            accepted as the password of the user `__token__`.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Address to listen on, HOST:PORT.")
+    var bind = "127.0.0.1:8080"
+
+    @Option(help: "The largest file an upload may carry, in bytes.")
+    var maxUploadSize: Int64 = 1 << 30
+
+    func run() async throws {
+        guard let (host, port) = ServerConfiguration.parse(bind: bind) else {
+            throw ValidationError("--bind must be HOST:PORT, such as 127.0.0.1:8080 or 0.0.0.0:8080")
+        }
+        let logger = Log.logger
+        let contentStore = try await store.openStore()
+        try await Self.setUpFirstRun(contentStore)
+        let environment = ProcessInfo.processInfo.environment
+        if let generated = try await contentStore.ensureAdmin(password: environment["WHEELHOUSE_ADMIN_PASSWORD"]) {
+            Output.line("Created the account 'admin' with the password: \(generated)")
+            Output.line("(It is stored hashed and will not be shown again; set WHEELHOUSE_ADMIN_PASSWORD to choose one.)")
+        }
+        if let token = environment["WHEELHOUSE_UPLOAD_TOKEN"], !token.isEmpty {
+            try await contentStore.setPassword(username: "__token__", password: token)
+        }
+        let configuration = ServerConfiguration(host: host, port: port, maximumUploadSize: maxUploadSize)
+        let distributions = try await contentStore.distributions()
+        let app = IndexServer.buildApplication(configuration: configuration, store: contentStore, logger: logger) { actualPort in
+            let shownHost = host == "0.0.0.0" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
+            for distribution in distributions {
+                Output.line("Index:  http://\(shownHost):\(actualPort)/pypi/\(distribution.basePath)/simple/")
+                Output.line("Upload: http://\(shownHost):\(actualPort)/pypi/\(distribution.basePath)/legacy/")
+            }
+        }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// An empty data directory gets the `default` repository and distribution.
+    static func setUpFirstRun(_ store: ContentStore) async throws {
+        guard try await store.repositories().isEmpty, try await store.distributions().isEmpty else { return }
+        let repository = try await store.createRepository(name: "default")
+        _ = try await store.createDistribution(name: "default", basePath: "default", target: .repository(repository.id))
+    }
+}
