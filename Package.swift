@@ -126,6 +126,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "IndexServerTests",
+            dependencies: [
+                "IndexServer", "ContentStore", "TestSupport", "Digests",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "DigestsTests", dependencies: ["Digests", "TestSupport"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(
             name: "WheelhouseCommandsTests",

@@ -176,3 +176,39 @@ extension String {
         String(repeating: "0", count: Swift.max(0, width - count)) + self
     }
 }
+
+/// Builds `multipart/form-data` bodies the way twine sends an upload.
+public struct MultipartBuilder: Sendable {
+    public let boundary = "wheelhouse-test-boundary-\(UInt32.random(in: 0...UInt32.max))"
+    private var body: [UInt8] = []
+
+    public init() {}
+
+    public var contentType: String { "multipart/form-data; boundary=\(boundary)" }
+
+    public mutating func field(_ name: String, _ value: String) {
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+    }
+
+    public mutating func file(_ name: String, filename: String, _ data: [UInt8]) {
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        body += data + Array("\r\n".utf8)
+    }
+
+    /// The finished body, closing boundary included.
+    public func build() -> [UInt8] { body + Array("--\(boundary)--\r\n".utf8) }
+
+    /// An upload of `data` as `filename` with twine's fields (`:action`, digests, name, version).
+    public static func upload(filename: String, data: [UInt8], name: String, version: String, sha256: String?, filetype: String = "bdist_wheel") -> MultipartBuilder {
+        var builder = MultipartBuilder()
+        builder.field(":action", "file_upload")
+        builder.field("protocol_version", "1")
+        builder.field("name", name)
+        builder.field("version", version)
+        builder.field("filetype", filetype)
+        builder.field("metadata_version", "2.1")
+        if let sha256 { builder.field("sha256_digest", sha256) }
+        builder.file("content", filename: filename, data)
+        return builder
+    }
+}

@@ -1,0 +1,98 @@
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("JSON API and files")
+struct JSONAPIAndFileTests {
+    @Test("the Warehouse JSON API: info, releases, urls, digests and serials")
+    func jsonAPI() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        for filename in ["requests-2.31.0-py3-none-any.whl", "requests-2.32.3-py3-none-any.whl", "requests-2.32.3.tar.gz"] {
+            _ = try await fixture.add(corpus: filename)
+        }
+        try await fixture.test { client in
+            let response = try await client.execute(uri: "/pypi/default/pypi/requests/json", method: .get)
+            #expect(response.status == .ok)
+            let document = try response.json()
+            let info = document["info"] as! [String: Any]
+            #expect(info["version"] as? String == "2.32.3")
+            #expect(info["requires_python"] as? String == ">=3.8")
+            #expect((info["requires_dist"] as? [String])?.contains { $0.hasPrefix("charset") } == true)
+            #expect(info["yanked"] as? Bool == false)
+            #expect((document["last_serial"] as? Int ?? 0) > 0)
+            #expect(document["vulnerabilities"] as? [Any] != nil)
+            let releases = document["releases"] as! [String: [[String: Any]]]
+            #expect(Set(releases.keys) == ["2.31.0", "2.32.3"])
+            let urls = document["urls"] as! [[String: Any]]
+            #expect(urls.count == 2)
+            let wheel = urls.first { ($0["packagetype"] as? String) == "bdist_wheel" }!
+            let digests = wheel["digests"] as! [String: Any]
+            #expect(digests["sha256"] as? String == "70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6")
+            #expect(digests["md5"] as? String == "83d50f7980b330c48f3bfe86372adcca")
+            #expect(digests["blake2b_256"] as? String == "f99b335f9764261e915ed497fcdeb11df5dfd6f7bf257d4a6a2a686d80da4d54")
+            #expect(wheel["python_version"] as? String == "py3")
+            #expect((wheel["url"] as? String)?.hasSuffix("/pulp/content/default/requests-2.32.3-py3-none-any.whl") == true)
+            #expect((wheel["upload_time_iso_8601"] as? String)?.hasSuffix("Z") == true)
+
+            let old = try await client.execute(uri: "/pypi/default/pypi/requests/2.31.0/json", method: .get)
+            #expect(try old.json()["releases"] == nil)
+            #expect((try old.json()["info"] as! [String: Any])["version"] as? String == "2.31.0")
+            let absent = try await client.execute(uri: "/pypi/default/pypi/requests/9.9.9/json", method: .get)
+            #expect(absent.status == .notFound)
+            let unknown = try await client.execute(uri: "/pypi/default/pypi/nothing/json", method: .get)
+            #expect(unknown.status == .notFound)
+            let summary = try await client.execute(uri: "/pypi/default/", method: .get)
+            #expect(summary.text == #"{"projects":1,"releases":2,"files":3}"#)
+        }
+    }
+
+    @Test("files: whole, HEAD, ranges, validators and PEP 658 metadata")
+    func files() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        _ = try await fixture.add(corpus: "requests-2.32.3-py3-none-any.whl")
+        let path = "/pulp/content/default/requests-2.32.3-py3-none-any.whl"
+        try await fixture.test { client in
+            let whole = try await client.execute(uri: path, method: .get)
+            #expect(whole.status == .ok)
+            #expect(whole.body.readableBytes == 64928)
+            #expect(whole.headers[.eTag] == "\"70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6\"")
+            #expect(whole.headers[.acceptRanges] == "bytes")
+            let head = try await client.execute(uri: path, method: .head)
+            #expect(head.headers[.contentLength] == "64928")
+            #expect(head.body.readableBytes == 0)
+            let range = try await client.execute(uri: path, method: .get, headers: [.range: "bytes=0-99"])
+            #expect(range.status == .partialContent)
+            #expect(range.headers[.contentRange] == "bytes 0-99/64928")
+            #expect(range.body.readableBytes == 100)
+            let tail = try await client.execute(uri: path, method: .get, headers: [.range: "bytes=-28"])
+            #expect(tail.headers[.contentRange] == "bytes 64900-64927/64928")
+            let beyond = try await client.execute(uri: path, method: .get, headers: [.range: "bytes=70000-"])
+            #expect(beyond.status == .rangeNotSatisfiable)
+            let cached = try await client.execute(uri: path, method: .get, headers: [.ifNoneMatch: whole.headers[.eTag]!])
+            #expect(cached.status == .notModified)
+            let metadata = try await client.execute(uri: path + ".metadata", method: .get)
+            #expect(metadata.status == .ok)
+            #expect(metadata.text.hasPrefix("Metadata-Version: 2.1\nName: requests\n"))
+            let missing = try await client.execute(uri: "/pulp/content/default/requests-0.0.1.tar.gz", method: .get)
+            #expect(missing.status == .notFound)
+            let tricky = try await client.execute(uri: "/pulp/content/default/..%2F..%2Fwheelhouse.sqlite", method: .get)
+            #expect(tricky.status == .notFound)
+        }
+    }
+
+    @Test("health and metrics")
+    func operations() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        try await fixture.test { client in
+            #expect(try await client.execute(uri: "/livez", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            _ = try await client.execute(uri: "/pypi/default/simple/", method: .get)
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.text.contains("wheelhouse_http_requests_total{route=\"/pypi/{base}/simple\",method=\"GET\",code=\"200\"} 1"))
+            #expect(metrics.text.contains("wheelhouse_http_request_duration_seconds_count"))
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Digests
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+import TestSupport
+
+@Suite("Uploads through the legacy API")
+struct UploadTests {
+    static func wheel(version: String = "1.0", author: String = "someone") -> [UInt8] {
+        ArchiveBuilder.wheel(name: "demo", version: version, metadata: ArchiveBuilder.metadata(name: "demo", version: version, extra: "Author: \(author)\n"))
+    }
+
+    func post(_ client: any TestClientProtocol, _ form: MultipartBuilder, authorized: Bool = true, path: String = "/pypi/default/legacy/") async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: form.contentType]
+        if authorized { headers.append(contentsOf: ServerFixture.authorization) }
+        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: form.build()))
+    }
+
+    @Test("an upload lands in a new version at once; the identical file again changes nothing")
+    func accepted() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let bytes = Self.wheel()
+        let form = MultipartBuilder.upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes))
+        try await fixture.test { client in
+            let response = try await post(client, form)
+            #expect(response.status == .ok, "\(response.text)")
+            let page = try await client.execute(uri: "/pypi/default/simple/demo/", method: .get)
+            #expect(page.text.contains("demo-1.0-py3-none-any.whl#sha256=\(Digest.sha256(bytes))"))
+            let again = try await post(client, form)
+            #expect(again.status == .ok)
+        }
+        #expect(try await fixture.store.repository(named: "default").latestVersion == 1)
+    }
+
+    @Test("other bytes under a used filename: 400 'File already exists', the original stays")
+    func conflict() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let original = Self.wheel()
+        let rebuilt = Self.wheel(author: "someone else")
+        try await fixture.test { client in
+            _ = try await post(client, .upload(filename: "demo-1.0-py3-none-any.whl", data: original, name: "demo", version: "1.0", sha256: Digest.sha256(original)))
+            let refused = try await post(client, .upload(filename: "demo-1.0-py3-none-any.whl", data: rebuilt, name: "demo", version: "1.0", sha256: Digest.sha256(rebuilt)))
+            #expect(refused.status == .badRequest)
+            #expect(refused.text.hasPrefix("File already exists"))
+            let file = try await client.execute(uri: "/pulp/content/default/demo-1.0-py3-none-any.whl", method: .get)
+            #expect(Array(file.body.readableBytesView) == original)
+        }
+    }
+
+    @Test("authentication: missing is 401 with a challenge, wrong is 403")
+    func authentication() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let bytes = Self.wheel()
+        let form = MultipartBuilder.upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes))
+        try await fixture.test { client in
+            let anonymous = try await post(client, form, authorized: false)
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
+            let wrong = try await client.execute(
+                uri: "/pypi/default/legacy/", method: .post,
+                headers: [.contentType: form.contentType, .authorization: "Basic " + Data("admin:nope".utf8).base64EncodedString()],
+                body: ByteBuffer(bytes: form.build()))
+            #expect(wrong.status == .forbidden)
+        }
+        #expect(try await fixture.store.repository(named: "default").latestVersion == 0)
+    }
+
+    @Test("refusals: wrong digest, no digest, truncated body, bad archive, disagreeing form, no action, too large")
+    func refusals() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let bytes = Self.wheel()
+        let filename = "demo-1.0-py3-none-any.whl"
+        try await fixture.test { client in
+            let wrongDigest = try await post(client, .upload(filename: filename, data: bytes, name: "demo", version: "1.0", sha256: String(repeating: "0", count: 64)))
+            #expect(wrongDigest.status == .badRequest && wrongDigest.text.contains("does not match"))
+            let noDigest = try await post(client, .upload(filename: filename, data: bytes, name: "demo", version: "1.0", sha256: nil))
+            #expect(noDigest.status == .badRequest && noDigest.text.contains("at least one message digest"))
+            let form = MultipartBuilder.upload(filename: filename, data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes))
+            let truncated = try await client.execute(
+                uri: "/pypi/default/legacy/", method: .post, headers: [.contentType: form.contentType] + ServerFixture.authorization,
+                body: ByteBuffer(bytes: form.build().dropLast(40)))
+            #expect(truncated.status == .badRequest && truncated.text.contains("closing boundary"))
+            let garbage = Array("not a zip file at all".utf8)
+            let bad = try await post(client, .upload(filename: filename, data: garbage, name: "demo", version: "1.0", sha256: Digest.sha256(garbage)))
+            #expect(bad.status == .badRequest && bad.text.contains("refused"))
+            let otherName = try await post(client, .upload(filename: filename, data: bytes, name: "other", version: "1.0", sha256: Digest.sha256(bytes)))
+            #expect(otherName.status == .badRequest && otherName.text.contains("names the project"))
+            var noAction = MultipartBuilder()
+            noAction.field("sha256_digest", Digest.sha256(bytes))
+            noAction.file("content", filename: filename, bytes)
+            #expect(try await post(client, noAction).status == .badRequest)
+            let huge = [UInt8](repeating: 1, count: (1 << 20) + 10)
+            let tooLarge = try await post(client, .upload(filename: filename, data: huge, name: "demo", version: "1.0", sha256: Digest.sha256(huge)))
+            #expect(tooLarge.status == .contentTooLarge)
+            let unsafe = try await post(client, .upload(filename: "../demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes)))
+            #expect(unsafe.status == .badRequest)
+        }
+        #expect(try await fixture.store.repository(named: "default").latestVersion == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.directory.appendingPathComponent("tmp").path).isEmpty)
+    }
+
+    @Test("a distribution serving a fixed version refuses uploads")
+    func fixedDistribution() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let publication = try await fixture.store.publish(repositoryID: fixture.repository.id)
+        _ = try await fixture.store.createDistribution(name: "frozen", basePath: "frozen", target: .publication(publication.id))
+        let bytes = Self.wheel()
+        try await fixture.test { client in
+            let refused = try await post(
+                client, .upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes)),
+                path: "/pypi/frozen/legacy/")
+            #expect(refused.status == .badRequest && refused.text.contains("does not accept uploads"))
+        }
+    }
+}
+
+/// Digests of test bytes.
+enum Digest {
+    static func sha256(_ bytes: [UInt8]) -> String { FileDigests.of(bytes).sha256 }
+}
