@@ -122,3 +122,19 @@ extension ContentStore {
         }
     }
 }
+
+extension ContentStore {
+    /// The package with these bytes and this filename, if some repository holds it.
+    public func file(sha256: String, filename: String) async throws -> Package? {
+        try await read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT p.* FROM package p WHERE p.sha256 = ? AND p.filename = ?
+                        AND EXISTS (SELECT 1 FROM repository_content rc WHERE rc.package_id = p.id)
+                    """,
+                arguments: [sha256.lowercased(), filename]
+            ).map(Package.init(row:))
+        }
+    }
+}

@@ -1,5 +1,7 @@
 import ContentStore
+import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 import PackageArchives
 import PythonPackaging
 
@@ -33,6 +35,10 @@ struct HTTPFailure: HTTPResponseError {
             self.init(error.code == .tooLarge ? .contentTooLarge : .badRequest, "The distribution was refused: \(error.message)")
         case let error as PackagingError:
             self.init(.badRequest, error.message)
+        case HTTPParserError.invalidEOFState:
+            self.init(.badRequest, "The request ended before its body was complete (the connection dropped); send it again.")
+        case let error as HTTPParserError:
+            self.init(.badRequest, "The request is not valid HTTP/1.1: \(error.debugDescription).")
         default:
             self.init(.internalServerError, "Internal error: \(error)")
         }
@@ -42,6 +48,17 @@ struct HTTPFailure: HTTPResponseError {
         var headers = self.headers
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"
+        if let reason = reasonPhrase, let name = HTTPField.Name(ReasonPhraseHandler.headerName) {
+            headers[name] = reason
+        }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+
+    /// A client error's reason phrase: the first line of its message, printable ASCII only.
+    private var reasonPhrase: String? {
+        guard (400..<500).contains(status.code) else { return nil }
+        let firstLine = message.prefix { $0 != "\n" && $0 != "\r" }
+        let printable = String(String.UnicodeScalarView(firstLine.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }.prefix(300)))
+        return printable.isEmpty ? nil : printable
     }
 }

@@ -41,8 +41,9 @@ final class DistributionPages: Sendable {
         self.origin = origin
     }
 
-    /// Where the distribution's files are downloaded from.
-    var fileBaseURL: String { "\(origin)/pulp/content/\(content.distribution.basePath)/" }
+    /// Where a file is downloaded from: PyPI's layout, by sha256 (`/packages/ab/cd/ef…/name`),
+    /// which mirrors such as bandersnatch expect.
+    func fileURL(_ package: Package) -> String { "\(origin)\(FileLocation.path(sha256: package.sha256, filename: package.filename))" }
 }
 
 /// One project's pages in a distribution.
@@ -57,6 +58,8 @@ struct ProjectPages: Sendable {
 final class IndexCache: Sendable {
     let store: ContentStore
     private let state = Mutex<(generation: Int64, pages: [String: DistributionPages])>((-1, [:]))
+    /// Files looked up by `/packages/…` path, dropped with the pages.
+    private let packageFiles = Mutex<[String: ServedFile?]>([:])
 
     init(store: ContentStore) { self.store = store }
 
@@ -77,15 +80,36 @@ final class IndexCache: Sendable {
     /// Drops everything if the store changed since the last look.
     func refresh() async throws {
         let generation = try await store.generation()
-        state.withLock { state in
-            if state.generation != generation { state = (generation, [:]) }
+        let changed = state.withLock { state in
+            guard state.generation != generation else { return false }
+            state = (generation, [:])
+            return true
         }
+        if changed { packageFiles.withLock { $0 = [:] } }
     }
 
     /// Drops everything now (after this process changed the store).
     func invalidate() async throws {
         let generation = try await store.generation()
         state.withLock { $0 = (generation, [:]) }
+        packageFiles.withLock { $0 = [:] }
+    }
+
+    /// The file at a `/packages/ab/cd/ef…/filename` location (or its `.metadata`).
+    func packageFile(sha256: String, filename: String) async throws -> ServedFile? {
+        let key = sha256 + "/" + filename
+        if let cached = packageFiles.withLock({ $0[key] }) { return cached }
+        var found: ServedFile?
+        if let package = try await store.file(sha256: sha256, filename: filename) {
+            found = ServedFile(package: package, isMetadata: false, sha256: package.sha256, lastModified: package.uploadTime)
+        } else if filename.hasSuffix(".metadata"), let package = try await store.file(sha256: sha256, filename: String(filename.dropLast(9))),
+            let metadata = package.metadataSHA256
+        {
+            found = ServedFile(package: package, isMetadata: true, sha256: metadata, lastModified: package.uploadTime)
+        }
+        let result = found
+        packageFiles.withLock { $0[key] = result }
+        return result
     }
 }
 
@@ -107,7 +131,7 @@ extension DistributionPages {
         if let cached = projects.withLock({ $0[normalized] }) { return cached }
         var rendered: ProjectPages?
         if let project = try await store.project(normalized, in: content) {
-            let page = SimpleProjectPage(project, fileBaseURL: fileBaseURL)
+            let page = SimpleProjectPage(project, fileURL: fileURL)
             rendered = ProjectPages(project: project, html: RenderedPage(page.html()), json: RenderedPage(page.json()))
         }
         let result = rendered
@@ -134,15 +158,23 @@ extension DistributionPages {
 
 extension SimpleProjectPage {
     /// The page for a project as a distribution serves it.
-    init(_ project: ServedProject, fileBaseURL: String) {
+    init(_ project: ServedProject, fileURL: (Package) -> String) {
         let files = project.files.map { entry in
             SimpleFile(
-                filename: entry.package.filename, url: fileBaseURL + URLPath.escape(entry.package.filename), sha256: entry.package.sha256,
+                filename: entry.package.filename, url: fileURL(entry.package), sha256: entry.package.sha256,
                 requiresPython: entry.package.requiresPython.flatMap { $0.isEmpty ? nil : $0 },
                 coreMetadataSHA256: entry.package.metadataSHA256,
                 yanked: entry.yanked ? .yanked(reason: entry.yankedReason) : .notYanked, size: entry.package.size,
                 uploadTime: entry.package.uploadTime.iso8601)
         }
         self.init(name: project.name, files: files, versions: VersionList.sorted(project.files.map(\.package.version)), lastSerial: project.lastSerial)
+    }
+}
+
+/// The PyPI-style location of a stored file: `/packages/<2>/<2>/<60>/<filename>` from its sha256.
+enum FileLocation {
+    static func path(sha256: String, filename: String) -> String {
+        let digits = Array(sha256)
+        return "/packages/\(String(digits[0..<2]))/\(String(digits[2..<4]))/\(String(digits[4...]))/\(URLPath.escape(filename))"
     }
 }

@@ -4,8 +4,9 @@ public import Logging
 import ServiceLifecycle
 
 /// Wheelhouse's HTTP side: per distribution at `/pypi/<base_path>/` the simple API (PEP 503 and
-/// 691), the Warehouse JSON API and twine's upload API, files at `/pulp/content/<base_path>/`
-/// (pulp_python's layout), and `/livez`, `/readyz` and `/metrics`.
+/// 691), the Warehouse JSON API and twine's upload API; files at `/packages/…` by sha256 (PyPI's
+/// layout, which pages link to) and at `/pulp/content/<base_path>/<filename>` (pulp_python's);
+/// and `/livez`, `/readyz` and `/metrics`.
 public enum IndexServer {
     /// Builds the application: routes, the page cache and the watcher that notices changes
     /// other processes make to the store.
@@ -21,7 +22,7 @@ public enum IndexServer {
         routes.register(on: router)
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(75))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ReasonPhraseInstaller()], idleTimeout: .seconds(75))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelhouse"),
             services: [ChangeWatcher(cache: cache, interval: configuration.changePollInterval, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -60,7 +61,9 @@ struct Routes: Sendable {
         }
         router.post("pypi/{base}/legacy") { request, context in try await upload(request, context) }
         router.post("pypi/{base}/simple") { request, context in try await upload(request, context) }
-        router.get("pulp/content/{base}/{filename}") { request, context in try await download(request, context, bodyWanted: true) }
-        router.head("pulp/content/{base}/{filename}") { request, context in try await download(request, context, bodyWanted: false) }
+        router.get("pulp/content/{base}/{filename}") { request, context in try await distributionFile(request, context, bodyWanted: true) }
+        router.head("pulp/content/{base}/{filename}") { request, context in try await distributionFile(request, context, bodyWanted: false) }
+        router.get("packages/{a}/{b}/{rest}/{filename}") { request, context in try await packageFile(request, context, bodyWanted: true) }
+        router.head("packages/{a}/{b}/{rest}/{filename}") { request, context in try await packageFile(request, context, bodyWanted: false) }
     }
 }

@@ -1,19 +1,41 @@
 import ContentStore
+import Digests
 import Hummingbird
 import PythonPackaging
 import _NIOFileSystem
 
 extension Routes {
-    /// `GET` and `HEAD /pulp/content/<base>/<filename>` (and `<filename>.metadata`): the file
-    /// from the blob store, with `ETag` (its sha256), `Last-Modified`, and single-range requests.
-    func download(_ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
-        let filename = try Self.parameter(context, "filename")
-        let plain = filename.hasSuffix(".metadata") ? String(filename.dropLast(9)) : filename
-        guard DistributionFilename.isSafe(plain) else { throw HTTPFailure(.notFound, "'\(filename)' is not a file this index serves.") }
+    /// `GET` and `HEAD /pulp/content/<base>/<filename>` (and `<filename>.metadata`):
+    /// pulp_python's file layout, by distribution.
+    func distributionFile(_ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
+        let filename = try Self.checkedFilename(context)
         let pages = try await distribution(request, context)
         guard let file = try await pages.file(filename, store: store) else {
             throw HTTPFailure(.notFound, "The file '\(filename)' is not in the distribution '\(pages.content.distribution.basePath)'.")
         }
+        return try await send(file, filename: filename, request, context, bodyWanted: bodyWanted)
+    }
+
+    /// `GET` and `HEAD /packages/<ab>/<cd>/<rest of the sha256>/<filename>`: PyPI's layout, the
+    /// URL pages link to.
+    func packageFile(_ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
+        let filename = try Self.checkedFilename(context)
+        let sha256 = try Self.parameter(context, "a") + Self.parameter(context, "b") + Self.parameter(context, "rest")
+        guard Hex.isHex(sha256, length: 64), let file = try await cache.packageFile(sha256: sha256.lowercased(), filename: filename) else {
+            throw HTTPFailure(.notFound, "No file '\(filename)' with that digest is served here.")
+        }
+        return try await send(file, filename: filename, request, context, bodyWanted: bodyWanted)
+    }
+
+    private static func checkedFilename(_ context: BasicRequestContext) throws -> String {
+        let filename = try parameter(context, "filename")
+        let plain = filename.hasSuffix(".metadata") ? String(filename.dropLast(9)) : filename
+        guard DistributionFilename.isSafe(plain) else { throw HTTPFailure(.notFound, "'\(filename)' is not a file this index serves.") }
+        return filename
+    }
+
+    /// The file from the blob store, with `ETag` (its sha256), `Last-Modified`, and single-range requests.
+    private func send(_ file: ServedFile, filename: String, _ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
         let path = store.blobs.path(forSHA256: file.sha256)
         guard let info = try await FileSystem.shared.info(forFileAt: path) else {
             throw HTTPFailure(.notFound, "The file '\(filename)' is recorded but its bytes are not stored here yet.")

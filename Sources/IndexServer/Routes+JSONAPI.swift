@@ -22,7 +22,7 @@ extension Routes {
         var page = pages.jsonAPI.withLock { $0[cacheKey] }
         if page == nil {
             let document = WarehouseDocument(
-                project: project.project, fileBaseURL: pages.fileBaseURL,
+                project: project.project, fileURL: pages.fileURL,
                 projectURL: "\(pages.origin)/pypi/\(base)/simple/\(normalized)/", jsonBaseURL: "\(pages.origin)/pypi/\(base)/pypi/\(normalized)/")
             guard let bytes = document.render(version: version) else {
                 throw HTTPFailure(.notFound, "The project '\(normalized)' has no release '\(version ?? "")' in the index at /pypi/\(base)/.")

@@ -6,7 +6,7 @@ import PythonPackaging
 /// `urls`, `last_serial` and `vulnerabilities`, built from what the distribution serves.
 struct WarehouseDocument {
     let project: ServedProject
-    let fileBaseURL: String
+    let fileURL: (Package) -> String
     /// The project's simple page and JSON URLs, for Warehouse's `*_url` fields.
     let projectURL: String
     let jsonBaseURL: String
@@ -80,7 +80,7 @@ struct WarehouseDocument {
             ("size", .integer(package.size)),
             ("upload_time", .string(String(package.uploadTime.iso8601.prefix(19)))),
             ("upload_time_iso_8601", .string(package.uploadTime.iso8601)),
-            ("url", .string(fileBaseURL + URLPath.escape(package.filename))),
+            ("url", .string(fileURL(package))),
             ("yanked", .bool(entry.yanked)),
             ("yanked_reason", entry.yanked ? .optional(entry.yankedReason) : .null),
         ])

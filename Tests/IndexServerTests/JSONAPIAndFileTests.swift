@@ -32,7 +32,9 @@ struct JSONAPIAndFileTests {
             #expect(digests["md5"] as? String == "83d50f7980b330c48f3bfe86372adcca")
             #expect(digests["blake2b_256"] as? String == "f99b335f9764261e915ed497fcdeb11df5dfd6f7bf257d4a6a2a686d80da4d54")
             #expect(wheel["python_version"] as? String == "py3")
-            #expect((wheel["url"] as? String)?.hasSuffix("/pulp/content/default/requests-2.32.3-py3-none-any.whl") == true)
+            #expect(
+                (wheel["url"] as? String)?.hasSuffix(
+                    "/packages/70/76/1cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6/requests-2.32.3-py3-none-any.whl") == true)
             #expect((wheel["upload_time_iso_8601"] as? String)?.hasSuffix("Z") == true)
 
             let old = try await client.execute(uri: "/pypi/default/pypi/requests/2.31.0/json", method: .get)
@@ -79,6 +81,11 @@ struct JSONAPIAndFileTests {
             #expect(missing.status == .notFound)
             let tricky = try await client.execute(uri: "/pulp/content/default/..%2F..%2Fwheelhouse.sqlite", method: .get)
             #expect(tricky.status == .notFound)
+            let byDigest = "/packages/70/76/1cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6/requests-2.32.3-py3-none-any.whl"
+            #expect(try await client.execute(uri: byDigest, method: .get).body.readableBytes == 64928)
+            #expect(try await client.execute(uri: byDigest + ".metadata", method: .get).status == .ok)
+            let wrongName = "/packages/70/76/1cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6/other-1.0.tar.gz"
+            #expect(try await client.execute(uri: wrongName, method: .get).status == .notFound)
         }
     }
 
