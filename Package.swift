@@ -19,7 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
@@ -96,7 +96,12 @@ let package = Package(
         ),
 
         /// The `wheelhouse` executable: a thin entry point.
-        .executableTarget(name: "wheelhouse", dependencies: ["WheelhouseCommands"], swiftSettings: strict),
+        .executableTarget(
+            name: "wheelhouse", dependencies: ["WheelhouseCommands"], swiftSettings: strict,
+            // The static Swift runtime asks to export every symbol (for dladdr in backtraces);
+            // Swift's backtracer reads the symbol table instead, and the export table costs
+            // megabytes of memory and start-up time.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]),
 
         /// Throughput figures for PythonPackaging, printed beside Python's `packaging` by
         /// `Integration/bench/packaging`.

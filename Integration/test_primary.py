@@ -262,7 +262,11 @@ def test_sigkill_during_upload_leaves_nothing_partial(workdir):
         server.stop()
     assert sorted(p.name for p in (server.data_dir / "artifacts").rglob("*") if p.is_file()) == artifacts_before
     # A crash between closing an upload and moving it into place leaves a named file behind.
-    (server.data_dir / "tmp" / "upload-left-by-a-crash").write_bytes(b"y" * 1000)
+    leftover = server.data_dir / "tmp" / "upload-left-by-a-crash"
+    leftover.write_bytes(b"y" * 1000)
+    # Short commands leave tmp/ alone (a server may be writing there); the server clears it.
+    run(binary(), "content", "list", "--data-dir", server.data_dir)
+    assert leftover.exists()
     database = sqlite3.connect(server.data_dir / "wheelhouse.sqlite")
     assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert database.execute("PRAGMA foreign_key_check").fetchall() == []

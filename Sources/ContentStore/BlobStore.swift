@@ -20,11 +20,11 @@ public struct BlobStore: Sendable {
         return artifacts.appending(String(characters[0..<2])).appending(String(characters[2..<4])).appending(sha256)
     }
 
-    /// Creates the directories and removes what an interrupted write left in `tmp/`.
-    public func prepare(logger: Logger) async throws {
+    /// Creates the directories and, if asked, removes what an interrupted write left in `tmp/`.
+    public func prepare(removingInterruptedWrites: Bool, logger: Logger) async throws {
         let fileSystem = FileSystem.shared
         try await fileSystem.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        if try await fileSystem.info(forFileAt: temporary) != nil {
+        if removingInterruptedWrites, try await fileSystem.info(forFileAt: temporary) != nil {
             let removed = try await fileSystem.removeItem(at: temporary, recursively: true)
             if removed > 1 { logger.info("removed files left by an interrupted write", metadata: ["store.removed": "\(removed - 1)"]) }
         }

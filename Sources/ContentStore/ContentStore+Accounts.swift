@@ -3,6 +3,7 @@ import CryptoExtras
 import Digests
 import Foundation
 import GRDB
+import NIOPosix
 
 /// Accounts that may upload, with passwords stored as PBKDF2-SHA256 hashes.
 extension ContentStore {
@@ -29,7 +30,7 @@ extension ContentStore {
         guard !username.isEmpty, !password.isEmpty else { throw StoreError(.invalid, "a username and a password are both needed") }
         if try await verify(username: username, password: password) { return }
         let salt = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        let hash = try Self.hash(password: password, salt: salt, rounds: Self.passwordRounds)
+        let hash = try await Self.hash(password: password, salt: salt, rounds: Self.passwordRounds)
         try await write { db in
             try db.execute(
                 sql: """
@@ -55,17 +56,20 @@ extension ContentStore {
         let remembered = Hex.encode(SHA256.hash(data: Array("\(username)\u{0}\(password)\u{0}\(stored.hash)".utf8)))
         if verifiedCredentials.withLock({ $0.contains(remembered) }) { return true }
         let expected = stored.hash
-        let actual = try Self.hash(password: password, salt: Self.bytes(fromHex: stored.salt), rounds: stored.rounds)
+        let actual = try await Self.hash(password: password, salt: Self.bytes(fromHex: stored.salt), rounds: stored.rounds)
         // Constant-time comparison of the two hex digests.
         let matches = expected.utf8.count == actual.utf8.count && zip(expected.utf8, actual.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
         if matches { verifiedCredentials.withLock { _ = $0.insert(remembered) } }
         return matches
     }
 
-    private static func hash(password: String, salt: [UInt8], rounds: Int) throws -> String {
-        let key = try KDF.Insecure.PBKDF2.deriveKey(
-            from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
-        return key.withUnsafeBytes { Hex.encode($0) }
+    /// PBKDF2 is slow on purpose, so it runs on NIO's thread pool, not on an event loop.
+    private static func hash(password: String, salt: [UInt8], rounds: Int) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive {
+            let key = try KDF.Insecure.PBKDF2.deriveKey(
+                from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
+            return key.withUnsafeBytes { Hex.encode($0) }
+        }
     }
 
     private static func generatePassword() -> String {

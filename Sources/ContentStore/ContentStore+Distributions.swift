@@ -88,6 +88,20 @@ extension ContentStore {
         }
     }
 
+    /// What a target serves, in the names and numbers people use: the repository's name, the
+    /// version number (nil while it follows the latest) and the publication, if any.
+    public func describe(_ target: DistributionTarget) async throws -> ServedTarget? {
+        try await read { db in
+            guard let state = try Self.contentState(db, target: target) else { return nil }
+            let repository = try Self.repository(db, id: state.repositoryID)
+            switch target {
+            case .repository: return ServedTarget(repository: repository.name, version: nil, publication: nil)
+            case .publication(let id): return ServedTarget(repository: repository.name, version: state.version, publication: id)
+            default: return ServedTarget(repository: repository.name, version: state.version, publication: nil)
+            }
+        }
+    }
+
     public func publications() async throws -> [Publication] {
         try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM publication ORDER BY id").map(Publication.init(row:)) }
     }

@@ -21,8 +21,10 @@ public final class ContentStore: Sendable {
     /// The database file inside the data directory.
     public static let databaseFilename = "wheelhouse.sqlite"
 
-    /// Opens (creating and migrating if needed) the store in `directory`.
-    public static func open(directory: FilePath, logger: Logger) async throws -> ContentStore {
+    /// Opens (creating and migrating if needed) the store in `directory`. The long-running
+    /// process (`serve`) passes `removingInterruptedWrites` to delete what a crash left in
+    /// `tmp/`; short commands do not, since another process may be writing there.
+    public static func open(directory: FilePath, logger: Logger, removingInterruptedWrites: Bool = false) async throws -> ContentStore {
         try await FileSystem.shared.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -32,7 +34,7 @@ public final class ContentStore: Sendable {
         let database = try DatabasePool(path: directory.appending(databaseFilename).string, configuration: configuration)
         try Schema.migrator.migrate(database)
         let blobs = BlobStore(root: directory)
-        try await blobs.prepare(logger: logger)
+        try await blobs.prepare(removingInterruptedWrites: removingInterruptedWrites, logger: logger)
         return ContentStore(directory: directory, blobs: blobs, database: database, logger: logger)
     }
 

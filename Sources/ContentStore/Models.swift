@@ -76,6 +76,14 @@ public enum DistributionTarget: Sendable, Hashable {
     case none
 }
 
+/// A distribution target described for people: the repository by name, the version by number.
+public struct ServedTarget: Sendable, Hashable {
+    public let repository: String
+    /// The fixed version served, or nil when the latest version is.
+    public let version: Int?
+    public let publication: Int64?
+}
+
 /// A distribution: a base path under which clients find a repository's content.
 public struct Distribution: Sendable, Hashable {
     public let id: Int64

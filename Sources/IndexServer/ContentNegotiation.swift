@@ -30,7 +30,7 @@ enum SimpleFormat: CaseIterable {
         if let formatParameter, let chosen = allCases.first(where: { $0.mediaTypes.contains(formatParameter.lowercased()) }) {
             return chosen
         }
-        guard let accept, !accept.allSatisfy({ $0 == " " }) else { return .legacyHTML }
+        guard let accept, accept.utf8.contains(where: { $0 != UInt8(ascii: " ") }) else { return .legacyHTML }
         let ranges = parse(accept)
         var best: (format: SimpleFormat, quality: Double, exact: Bool)?
         for format in allCases {
@@ -65,25 +65,48 @@ enum SimpleFormat: CaseIterable {
         return best?.format
     }
 
+    /// The media ranges of an `Accept` header, lowercased, with their q-values. Works on the
+    /// header's bytes: it is parsed on every page request.
     private static func parse(_ header: String) -> [(type: String, quality: Double)] {
-        header.split(separator: ",").compactMap { item in
-            let parts = item.split(separator: ";").map { $0.trimmingSpaces() }
-            guard let type = parts.first, !type.isEmpty else { return nil }
+        var ranges: [(type: String, quality: Double)] = []
+        for item in header.utf8.split(separator: UInt8(ascii: ",")) {
+            var parts = item.split(separator: UInt8(ascii: ";")).makeIterator()
+            guard let type = parts.next().map(trimmed), !type.isEmpty else { continue }
             var quality = 1.0
-            for parameter in parts.dropFirst() where parameter.lowercased().hasPrefix("q=") {
-                quality = Double(parameter.dropFirst(2)) ?? 0
+            while let parameter = parts.next().map(trimmed) {
+                if parameter.count >= 2, parameter[parameter.startIndex] | 0x20 == UInt8(ascii: "q"),
+                    parameter[parameter.index(after: parameter.startIndex)] == UInt8(ascii: "=")
+                {
+                    quality = Double(String(decoding: parameter.dropFirst(2), as: UTF8.self)) ?? 0
+                }
             }
-            return (type.lowercased(), quality)
+            ranges.append((String(decoding: type.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self), quality))
         }
+        return ranges
+    }
+
+    private static func trimmed(_ bytes: Substring.UTF8View.SubSequence) -> Substring.UTF8View.SubSequence {
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return bytes[bytes.endIndex...]
+        }
+        return bytes[first...last]
     }
 }
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs.
     func trimmingSpaces() -> String {
-        let scalars = Array(unicodeScalars)
-        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
-        let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })!
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        let bytes = utf8
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }) else { return "" }
+        var end = first
+        var index = first
+        while index < bytes.endIndex {
+            let next = bytes.index(after: index)
+            if !isSpace(bytes[index]) { end = next }
+            index = next
+        }
+        return String(self[first..<end])
     }
 }

@@ -1,6 +1,7 @@
 import ContentStore
 import Crypto
 import Digests
+import HTTPTypes
 import NIOCore
 import PythonPackaging
 import Synchronization
@@ -16,13 +17,28 @@ struct RenderedPage: Sendable {
     }
 }
 
-/// A file a distribution serves: where its bytes are and how to describe them.
+/// A file a distribution serves: where its bytes are and the headers that describe them,
+/// built once.
 struct ServedFile: Sendable {
     let package: Package
     /// The `.metadata` file (PEP 658) rather than the distribution itself.
     let isMetadata: Bool
     let sha256: String
-    let lastModified: Timestamp
+    /// The strong validator: the sha256, quoted.
+    let etag: String
+    /// `Content-Type`, `ETag`, `Last-Modified`, `Accept-Ranges` and `Cache-Control` (immutable).
+    let headers: HTTPFields
+
+    init(package: Package, isMetadata: Bool) {
+        self.package = package
+        self.isMetadata = isMetadata
+        sha256 = isMetadata ? package.metadataSHA256 ?? package.sha256 : package.sha256
+        etag = "\"\(sha256)\""
+        headers = [
+            .contentType: "application/octet-stream", .eTag: etag,
+            .lastModified: HTTPDate.format(package.uploadTime), .acceptRanges: "bytes", .cacheControl: "max-age=31536000, immutable, public",
+        ]
+    }
 }
 
 /// Everything rendered for one distribution at one generation of the store, filled lazily.
@@ -30,9 +46,9 @@ final class DistributionPages: Sendable {
     let content: ServedContent
     let origin: String
     let root = Mutex<(html: RenderedPage, json: RenderedPage)?>(nil)
-    /// Per normalized project name: its pages, or nil when the distribution does not have it.
-    let projects = Mutex<[String: ProjectPages?]>([:])
-    let files = Mutex<[String: ServedFile?]>([:])
+    /// Per normalized project name: its pages.
+    let projects = Mutex<[String: ProjectPages]>([:])
+    let files = Mutex<[String: ServedFile]>([:])
     /// Warehouse JSON documents by `project/version`.
     let jsonAPI = Mutex<[String: RenderedPage]>([:])
 
@@ -59,7 +75,7 @@ final class IndexCache: Sendable {
     let store: ContentStore
     private let state = Mutex<(generation: Int64, pages: [String: DistributionPages])>((-1, [:]))
     /// Files looked up by `/packages/…` path, dropped with the pages.
-    private let packageFiles = Mutex<[String: ServedFile?]>([:])
+    private let packageFiles = Mutex<[String: ServedFile]>([:])
 
     init(store: ContentStore) { self.store = store }
 
@@ -101,15 +117,15 @@ final class IndexCache: Sendable {
         if let cached = packageFiles.withLock({ $0[key] }) { return cached }
         var found: ServedFile?
         if let package = try await store.file(sha256: sha256, filename: filename) {
-            found = ServedFile(package: package, isMetadata: false, sha256: package.sha256, lastModified: package.uploadTime)
+            found = ServedFile(package: package, isMetadata: false)
         } else if filename.hasSuffix(".metadata"), let package = try await store.file(sha256: sha256, filename: String(filename.dropLast(9))),
-            let metadata = package.metadataSHA256
+            package.metadataSHA256 != nil
         {
-            found = ServedFile(package: package, isMetadata: true, sha256: metadata, lastModified: package.uploadTime)
+            found = ServedFile(package: package, isMetadata: true)
         }
-        let result = found
-        packageFiles.withLock { $0[key] = result }
-        return result
+        // Only what exists is remembered: URLs made up by a client must not grow the cache.
+        if let found { packageFiles.withLock { $0[key] = found } }
+        return found
     }
 }
 
@@ -129,14 +145,12 @@ extension DistributionPages {
     /// A project's pages, rendered on first use; nil when the distribution does not have it.
     func projectPages(_ normalized: String, store: ContentStore) async throws -> ProjectPages? {
         if let cached = projects.withLock({ $0[normalized] }) { return cached }
-        var rendered: ProjectPages?
-        if let project = try await store.project(normalized, in: content) {
-            let page = SimpleProjectPage(project, fileURL: fileURL)
-            rendered = ProjectPages(project: project, html: RenderedPage(page.html()), json: RenderedPage(page.json()))
-        }
-        let result = rendered
-        projects.withLock { $0[normalized] = result }
-        return result
+        guard let project = try await store.project(normalized, in: content) else { return nil }
+        let page = SimpleProjectPage(project, fileURL: fileURL)
+        let rendered = ProjectPages(project: project, html: RenderedPage(page.html()), json: RenderedPage(page.json()))
+        // Only projects that exist are remembered: names made up by clients must not grow the cache.
+        projects.withLock { $0[normalized] = rendered }
+        return rendered
     }
 
     /// The file (or `.metadata` file) named `filename`, looked up on first use.
@@ -144,15 +158,14 @@ extension DistributionPages {
         if let cached = files.withLock({ $0[filename] }) { return cached }
         var found: ServedFile?
         if let served = try await store.file(named: filename, in: content) {
-            found = ServedFile(package: served.package, isMetadata: false, sha256: served.package.sha256, lastModified: served.package.uploadTime)
+            found = ServedFile(package: served.package, isMetadata: false)
         } else if filename.hasSuffix(".metadata"), let served = try await store.file(named: String(filename.dropLast(9)), in: content),
-            let metadata = served.package.metadataSHA256
+            served.package.metadataSHA256 != nil
         {
-            found = ServedFile(package: served.package, isMetadata: true, sha256: metadata, lastModified: served.package.uploadTime)
+            found = ServedFile(package: served.package, isMetadata: true)
         }
-        let result = found
-        files.withLock { $0[filename] = result }
-        return result
+        if let found { files.withLock { $0[filename] = found } }
+        return found
     }
 }
 

@@ -14,7 +14,7 @@ final class ReasonPhraseHandler: ChannelOutboundHandler, RemovableChannelHandler
     static let headerName = "x-wheelhouse-reason"
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard case .head(var head) = unwrapOutboundIn(data), let reason = head.headers.first(name: Self.headerName) else {
+        guard case .head(var head) = unwrapOutboundIn(data), head.status.code >= 400, let reason = head.headers.first(name: Self.headerName) else {
             context.write(data, promise: promise)
             return
         }

@@ -60,13 +60,20 @@ extension Routes {
 
     /// `http://host[:port]` as the client addressed the server, for absolute URLs in pages.
     static func origin(_ request: Request, _ configuration: ServerConfiguration) -> String {
-        if let host = request.head.authority, !host.isEmpty,
-            host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-:[]_".unicodeScalars.contains($0)) })
-        {
+        if let host = request.head.authority, !host.isEmpty, host.utf8.allSatisfy(Self.isHostByte) {
             return "http://\(host)"
         }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         return "http://\(host):\(configuration.port)"
+    }
+
+    /// Letters, digits and `.-:[]_`: what a host and port (or an IPv6 literal) are made of.
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 
     static func negotiate(_ request: Request) throws -> SimpleFormat {

@@ -6,12 +6,21 @@ public struct ServerConfiguration: Sendable {
     public var maximumUploadSize: Int64
     /// How often to look for changes made by other processes (the CLI, a sync).
     public var changePollInterval: Duration
+    /// Files up to this size are served from memory once read.
+    public var cachedFileMaximumSize: Int64
+    /// The most bytes of files kept in memory (0 turns the cache off).
+    public var fileCacheBudget: Int64
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maximumUploadSize: Int64 = 1 << 30, changePollInterval: Duration = .milliseconds(100)) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maximumUploadSize: Int64 = 1 << 30, changePollInterval: Duration = .milliseconds(100),
+        cachedFileMaximumSize: Int64 = 1 << 20, fileCacheBudget: Int64 = 64 << 20
+    ) {
         self.host = host
         self.port = port
         self.maximumUploadSize = maximumUploadSize
         self.changePollInterval = changePollInterval
+        self.cachedFileMaximumSize = cachedFileMaximumSize
+        self.fileCacheBudget = fileCacheBudget
     }
 
     /// Reads `HOST:PORT` (`127.0.0.1:8080`, `[::1]:8080`, `:8080`).

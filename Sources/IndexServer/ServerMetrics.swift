@@ -4,8 +4,15 @@ import Synchronization
 /// Counters for `/metrics`, in Prometheus' text format: requests by route and status, bytes of
 /// files served, and request durations as a histogram.
 final class ServerMetrics: Sendable {
+    /// A request's labels; formatted only when `/metrics` is read.
+    private struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
     private struct State {
-        var requests: [String: Int] = [:]
+        var requests: [RequestKey: Int] = [:]
         var durationBuckets = [Int](repeating: 0, count: ServerMetrics.bucketBounds.count)
         var durationCount = 0
         var durationSum = 0.0
@@ -18,7 +25,7 @@ final class ServerMetrics: Sendable {
 
     func record(route: String, method: String, status: Int, seconds: Double) {
         state.withLock { state in
-            state.requests["route=\"\(route)\",method=\"\(method)\",code=\"\(status)\"", default: 0] += 1
+            state.requests[RequestKey(route: route, method: method, status: status), default: 0] += 1
             for (index, bound) in Self.bucketBounds.enumerated() where seconds <= bound { state.durationBuckets[index] += 1 }
             state.durationCount += 1
             state.durationSum += seconds
@@ -35,7 +42,10 @@ final class ServerMetrics: Sendable {
                 "# HELP wheelhouse_http_requests_total HTTP requests answered, by route template, method and status.",
                 "# TYPE wheelhouse_http_requests_total counter",
             ]
-            for (labels, count) in state.requests.sorted(by: { $0.key < $1.key }) {
+            let requests = state.requests.map { key, count in
+                ("route=\"\(key.route)\",method=\"\(key.method)\",code=\"\(key.status)\"", count)
+            }
+            for (labels, count) in requests.sorted(by: { $0.0 < $1.0 }) {
                 lines.append("wheelhouse_http_requests_total{\(labels)} \(count)")
             }
             lines += [

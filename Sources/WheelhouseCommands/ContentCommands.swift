@@ -29,7 +29,12 @@ struct UploadCommand: AsyncParsableCommand {
             }
             let blob = try await writer.finish()
             let filename = URL(fileURLWithPath: path).lastPathComponent
-            packages.append(try await contentStore.ingest(blob, filename: filename, uploadTime: .now(), strict: true))
+            do {
+                packages.append(try await contentStore.ingest(blob, filename: filename, uploadTime: .now(), strict: true))
+            } catch {
+                await contentStore.blobs.discard(blob)
+                throw CommandFailure("\(filename) was refused, so nothing was added: \(error)")
+            }
         }
         let version = try await contentStore.modify(repositoryID: target.id, changes: ContentChanges(add: packages.map(\.id)))
         let json: JSONValue = .object([

@@ -42,7 +42,8 @@ struct DistributionCommand: AsyncParsableCommand {
             let contentStore = try await store.openStore()
             let distribution = try await contentStore.createDistribution(
                 name: name, basePath: basePath ?? name, target: try await target.resolve(contentStore) ?? .none)
-            Output.print(distribution.json, json: store.json, text: "Created distribution '\(distribution.name)' at /pypi/\(distribution.basePath)/simple/, serving \(distribution.targetDescription).")
+            let view = try await DistributionView(distribution, store: contentStore)
+            Output.print(view.json, json: store.json, text: "Created distribution '\(distribution.name)' at /pypi/\(distribution.basePath)/simple/, serving \(view.targetDescription).")
         }
     }
 
@@ -56,7 +57,8 @@ struct DistributionCommand: AsyncParsableCommand {
             let contentStore = try await store.openStore()
             guard let newTarget = try await target.resolve(contentStore) else { throw ValidationError("give --repository or --publication") }
             let distribution = try await contentStore.updateDistribution(name: name, target: newTarget)
-            Output.print(distribution.json, json: store.json, text: "Distribution '\(distribution.name)' now serves \(distribution.targetDescription).")
+            let view = try await DistributionView(distribution, store: contentStore)
+            Output.print(view.json, json: store.json, text: "Distribution '\(distribution.name)' now serves \(view.targetDescription).")
         }
     }
 
@@ -65,10 +67,14 @@ struct DistributionCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let distributions = try await store.openStore().distributions()
+            let contentStore = try await store.openStore()
+            var views: [DistributionView] = []
+            for distribution in try await contentStore.distributions() {
+                views.append(try await DistributionView(distribution, store: contentStore))
+            }
             Output.print(
-                .array(distributions.map(\.json)), json: store.json,
-                text: Output.table(["NAME", "BASE PATH", "SERVES"], distributions.map { [$0.name, $0.basePath, $0.targetDescription] }))
+                .array(views.map(\.json)), json: store.json,
+                text: Output.table(["NAME", "BASE PATH", "SERVES"], views.map { [$0.distribution.name, $0.distribution.basePath, $0.targetDescription] }))
         }
     }
 

@@ -32,27 +32,34 @@ extension Repository {
     }
 }
 
-extension Distribution {
+/// A distribution with what it serves described by repository name and version number.
+struct DistributionView {
+    let distribution: Distribution
+    let served: ServedTarget?
+
+    init(_ distribution: Distribution, store: ContentStore) async throws {
+        self.distribution = distribution
+        self.served = try await store.describe(distribution.target)
+    }
+
     var targetDescription: String {
-        switch target {
-        case .repository(let id): "repository \(id) (latest)"
-        case .repositoryVersion(let id): "repository version \(id)"
-        case .publication(let id): "publication \(id)"
-        case .none: "nothing"
-        }
+        guard let served else { return "nothing" }
+        let version = served.version.map { "version \($0)" } ?? "latest version"
+        let publication = served.publication.map { "publication \($0): " } ?? ""
+        return "\(publication)repository '\(served.repository)', \(version)"
     }
 
     var json: JSONValue {
-        var target: JSONValue = .null
-        switch self.target {
-        case .repository(let id): target = .object([("repository", .integer(id))])
-        case .repositoryVersion(let id): target = .object([("repository_version", .integer(id))])
-        case .publication(let id): target = .object([("publication", .integer(id))])
-        case .none: break
-        }
+        let serves: JSONValue = served.map { served in
+            .object([
+                ("repository", .string(served.repository)), ("version", served.version.map { .integer(Int64($0)) } ?? .null),
+                ("publication", served.publication.map { .integer($0) } ?? .null),
+            ])
+        } ?? .null
         return .object([
-            ("name", .string(name)), ("base_path", .string(basePath)), ("uuid", .string(uuid)), ("serves", target),
-            ("labels", .object(labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("name", .string(distribution.name)), ("base_path", .string(distribution.basePath)), ("uuid", .string(distribution.uuid)),
+            ("serves", serves),
+            ("labels", .object(distribution.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
         ])
     }
 }

@@ -25,13 +25,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest file an upload may carry, in bytes.")
     var maxUploadSize: Int64 = 1 << 30
 
+    @Option(help: "Bytes of small files (up to 1 MiB each) kept in memory for downloads; 0 turns this off.")
+    var fileCacheBudget: Int64 = 64 << 20
+
     func run() async throws {
         guard let (host, port) = ServerConfiguration.parse(bind: bind) else {
             throw ValidationError("--bind must be HOST:PORT, such as 127.0.0.1:8080 or 0.0.0.0:8080")
         }
         let logger = Log.logger
-        let contentStore = try await store.openStore()
-        try await Self.setUpFirstRun(contentStore)
+        let contentStore = try await store.openStore(removingInterruptedWrites: true)
         let environment = ProcessInfo.processInfo.environment
         if let generated = try await contentStore.ensureAdmin(password: environment["WHEELHOUSE_ADMIN_PASSWORD"]) {
             Output.line("Created the account 'admin' with the password: \(generated)")
@@ -40,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let token = environment["WHEELHOUSE_UPLOAD_TOKEN"], !token.isEmpty {
             try await contentStore.setPassword(username: "__token__", password: token)
         }
-        let configuration = ServerConfiguration(host: host, port: port, maximumUploadSize: maxUploadSize)
+        let configuration = ServerConfiguration(host: host, port: port, maximumUploadSize: maxUploadSize, fileCacheBudget: fileCacheBudget)
         let distributions = try await contentStore.distributions()
         let app = IndexServer.buildApplication(configuration: configuration, store: contentStore, logger: logger) { actualPort in
             let shownHost = host == "0.0.0.0" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
@@ -51,12 +53,5 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-    }
-
-    /// An empty data directory gets the `default` repository and distribution.
-    static func setUpFirstRun(_ store: ContentStore) async throws {
-        guard try await store.repositories().isEmpty, try await store.distributions().isEmpty else { return }
-        let repository = try await store.createRepository(name: "default")
-        _ = try await store.createDistribution(name: "default", basePath: "default", target: .repository(repository.id))
     }
 }

@@ -17,16 +17,31 @@ struct StoreOptions: ParsableArguments {
         dataDir ?? ProcessInfo.processInfo.environment["WHEELHOUSE_DATA_DIR"] ?? "wheelhouse-data"
     }
 
-    func openStore() async throws -> ContentStore {
+    /// Opens (creating if needed) the store. An empty data directory gets the `default`
+    /// repository and distribution, whichever command opens it first. Only the server
+    /// (`removingInterruptedWrites`) clears what a crash left in `tmp/`.
+    func openStore(removingInterruptedWrites: Bool = false) async throws -> ContentStore {
         let path = URL(fileURLWithPath: directory).standardizedFileURL.path
-        return try await ContentStore.open(directory: FilePath(path), logger: Log.logger)
+        let store = try await ContentStore.open(directory: FilePath(path), logger: Log.logger, removingInterruptedWrites: removingInterruptedWrites)
+        try await Self.setUpFirstUse(store)
+        return store
+    }
+
+    private static func setUpFirstUse(_ store: ContentStore) async throws {
+        guard try await store.repositories().isEmpty, try await store.distributions().isEmpty else { return }
+        do {
+            let repository = try await store.createRepository(name: "default")
+            _ = try await store.createDistribution(name: "default", basePath: "default", target: .repository(repository.id))
+        } catch let error as StoreError where error.code == .conflict {
+            // Another process set it up at the same moment.
+        }
     }
 }
 
 /// The process-wide logger: structured lines on standard error, level from `LOG_LEVEL`.
 enum Log {
     static let logger: Logger = {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap { LineLogHandler(label: $0) }
         var logger = Logger(label: "wheelhouse")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         return logger

@@ -1,5 +1,7 @@
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
+import TestSupport
 import Testing
 
 @Suite("JSON API and files")
@@ -49,16 +51,19 @@ struct JSONAPIAndFileTests {
         }
     }
 
-    @Test("files: whole, HEAD, ranges, validators and PEP 658 metadata")
-    func files() async throws {
+    /// Files served from memory (the default) and streamed from disk (no file cache) must agree.
+    @Test("files: whole, HEAD, ranges, validators and PEP 658 metadata", arguments: [Int64(64 << 20), 0])
+    func files(fileCacheBudget: Int64) async throws {
         let fixture = try await ServerFixture.make()
         defer { fixture.remove() }
         _ = try await fixture.add(corpus: "requests-2.32.3-py3-none-any.whl")
+        let bytes = Array(try Corpus.data("requests-2.32.3-py3-none-any.whl"))
         let path = "/pulp/content/default/requests-2.32.3-py3-none-any.whl"
-        try await fixture.test { client in
+        try await fixture.test(fileCacheBudget: fileCacheBudget) { client in
             let whole = try await client.execute(uri: path, method: .get)
             #expect(whole.status == .ok)
-            #expect(whole.body.readableBytes == 64928)
+            #expect(Array(buffer: whole.body) == bytes)
+            #expect(Array(buffer: try await client.execute(uri: path, method: .get).body) == bytes)
             #expect(whole.headers[.eTag] == "\"70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6\"")
             #expect(whole.headers[.acceptRanges] == "bytes")
             let head = try await client.execute(uri: path, method: .head)
@@ -67,9 +72,12 @@ struct JSONAPIAndFileTests {
             let range = try await client.execute(uri: path, method: .get, headers: [.range: "bytes=0-99"])
             #expect(range.status == .partialContent)
             #expect(range.headers[.contentRange] == "bytes 0-99/64928")
-            #expect(range.body.readableBytes == 100)
+            #expect(Array(buffer: range.body) == Array(bytes[0..<100]))
+            let middle = try await client.execute(uri: path, method: .get, headers: [.range: "bytes=1000-1999"])
+            #expect(Array(buffer: middle.body) == Array(bytes[1000..<2000]))
             let tail = try await client.execute(uri: path, method: .get, headers: [.range: "bytes=-28"])
             #expect(tail.headers[.contentRange] == "bytes 64900-64927/64928")
+            #expect(Array(buffer: tail.body) == Array(bytes[64900...]))
             let beyond = try await client.execute(uri: path, method: .get, headers: [.range: "bytes=70000-"])
             #expect(beyond.status == .rangeNotSatisfiable)
             let cached = try await client.execute(uri: path, method: .get, headers: [.ifNoneMatch: whole.headers[.eTag]!])

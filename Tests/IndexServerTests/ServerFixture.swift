@@ -30,10 +30,10 @@ struct ServerFixture {
     func remove() { try? FileManager.default.removeItem(at: directory) }
 
     /// Runs `body` with a test client of the server.
-    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func test(fileCacheBudget: Int64 = 64 << 20, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = IndexServer.buildApplication(
-            configuration: ServerConfiguration(maximumUploadSize: 1 << 20, changePollInterval: .milliseconds(20)), store: store,
-            logger: Logger(label: "test"))
+            configuration: ServerConfiguration(maximumUploadSize: 1 << 20, changePollInterval: .milliseconds(20), fileCacheBudget: fileCacheBudget),
+            store: store, logger: Logger(label: "test"))
         try await app.test(.router, body)
     }
 

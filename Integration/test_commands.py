@@ -1,0 +1,101 @@
+"""The store commands against a running server: what `wheelhouse upload`, `content`,
+`repository`, `publish` and `distribution` change is what clients see, at once."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import requests
+
+from conftest import Server, binary, corpus_dir, run
+
+JSON = "application/vnd.pypi.simple.v1+json"
+OLD, NEW = "six-1.16.0-py2.py3-none-any.whl", "six-1.17.0-py2.py3-none-any.whl"
+
+
+def project_page(server: Server, base: str, project: str = "six") -> requests.Response:
+    return requests.get(f"{server.index(base)}{project}/", headers={"Accept": JSON})
+
+
+def eventually(check, timeout: float = 5.0):
+    """The server notices other processes' changes within its poll interval."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.05)
+
+
+def cli_json(server: Server, *args: str):
+    return json.loads(server.cli(*args, "--json").stdout)
+
+
+@pytest.fixture
+def server(workdir):
+    started = Server(workdir / "data")
+    yield started
+    started.stop()
+
+
+def files_of(response: requests.Response) -> dict[str, dict]:
+    assert response.status_code == 200, response.text
+    return {f["filename"]: f for f in response.json()["files"]}
+
+
+def test_commands_change_what_clients_see(server):
+    corpus = corpus_dir()
+    uploaded = cli_json(server, "upload", str(corpus / OLD), str(corpus / NEW))
+    assert uploaded == {"repository": "default", "version": 1, "files": [OLD, NEW]}
+    assert eventually(lambda: set(files_of(project_page(server, "default"))) == {OLD, NEW})
+    first_serial = int(project_page(server, "default").headers["X-PyPI-Last-Serial"])
+
+    # Yank with a reason (PEP 592): the page says so and the serial rises.
+    cli_json(server, "content", "yank", "--reason", "broken on 3.13", OLD)
+    assert eventually(lambda: files_of(project_page(server, "default"))[OLD]["yanked"] == "broken on 3.13")
+    assert int(project_page(server, "default").headers["X-PyPI-Last-Serial"]) > first_serial
+    listed = {p["filename"]: p for p in cli_json(server, "content", "list")}
+    assert listed[OLD]["yanked"] and listed[OLD]["yanked_reason"] == "broken on 3.13" and not listed[NEW]["yanked"]
+
+    # A second repository and a distribution serving its latest version.
+    cli_json(server, "repository", "create", "staging")
+    cli_json(server, "content", "add", "--repository", "staging", NEW)
+    staging = cli_json(server, "distribution", "create", "staging", "--repository", "staging")
+    assert staging["base_path"] == "staging" and staging["serves"] == {"repository": "staging", "version": None, "publication": None}
+    assert eventually(lambda: set(files_of(project_page(server, "staging"))) == {NEW})
+
+    # A publication of version 1 keeps serving it while the repository moves on.
+    published = cli_json(server, "publish", "--repository", "default", "--version", "1")
+    frozen = cli_json(server, "distribution", "create", "frozen", "--publication", str(published["publication"]))
+    assert frozen["serves"] == {"repository": "default", "version": 1, "publication": published["publication"]}
+    removed = cli_json(server, "content", "remove", NEW)
+    assert removed["repository"] == "default" and removed["version"] > 1
+    assert eventually(lambda: set(files_of(project_page(server, "default"))) == {OLD})
+    frozen_files = files_of(project_page(server, "frozen"))
+    assert set(frozen_files) == {OLD, NEW} and frozen_files[OLD]["yanked"] is False
+
+    # Pointing a distribution elsewhere, listing, and deleting.
+    cli_json(server, "distribution", "update", "frozen", "--repository", "default", "--version", "1")
+    listing = {d["name"]: d["serves"] for d in cli_json(server, "distribution", "list")}
+    assert listing == {
+        "default": {"repository": "default", "version": None, "publication": None},
+        "staging": {"repository": "staging", "version": None, "publication": None},
+        "frozen": {"repository": "default", "version": 1, "publication": None},
+    }
+    cli_json(server, "distribution", "delete", "frozen")
+    assert eventually(lambda: project_page(server, "frozen").status_code == 404)
+    versions = [v["number"] for v in cli_json(server, "repository", "show", "default")["versions"]]
+    assert versions == list(range(versions[-1] + 1))
+
+
+def test_command_errors_say_what_is_wrong(workdir):
+    data = workdir / "data"
+    missing = run(binary(), "content", "list", "--repository", "nope", "--data-dir", data, check=False)
+    assert missing.returncode != 0 and "no repository named 'nope'" in missing.stderr
+    broken = workdir / "broken-1.0-py3-none-any.whl"
+    broken.write_bytes(b"not a zip")
+    refused = run(binary(), "upload", str(broken), "--data-dir", data, check=False)
+    assert refused.returncode != 0 and "broken-1.0-py3-none-any.whl" in refused.stderr
+    listed = run(binary(), "content", "list", "--json", "--data-dir", data)
+    assert json.loads(listed.stdout) == []
