@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.10.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         /// The domain of Python packaging: names, PEP 440 versions and specifiers, PEP 508
@@ -81,11 +83,27 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        /// Mirroring an upstream index: reading its pages, filters, the pure sync planner, and
+        /// verified downloads into the store.
+        .target(
+            name: "Replication",
+            dependencies: [
+                "ContentStore", "PythonPackaging", "Digests",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
         /// The `wheelhouse` subcommands, as a library so that tests can drive them.
         .target(
             name: "WheelhouseCommands",
             dependencies: [
-                "PythonPackaging", "PackageArchives", "Digests", "ContentStore", "IndexServer",
+                "PythonPackaging", "PackageArchives", "Digests", "ContentStore", "IndexServer", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,6 +162,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReplicationTests",
+            dependencies: ["Replication", "ContentStore", "PythonPackaging", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "DigestsTests", dependencies: ["Digests", "TestSupport"], resources: [.copy("Vectors")], swiftSettings: strict),

@@ -119,6 +119,16 @@ def server(workdir):
     started.stop()
 
 
+@pytest.fixture(scope="session")
+def primary(tmp_path_factory):
+    """One server with the whole corpus uploaded, shared by the scenarios that only read it."""
+    started = Server(tmp_path_factory.mktemp("primary") / "data")
+    accepted, refused = upload_corpus(started)
+    started.accepted, started.refused = accepted, refused
+    yield started
+    started.stop()
+
+
 def twine_upload(server: Server, *files: Path, extra: tuple[str, ...] = (), check: bool = True) -> subprocess.CompletedProcess:
     return run(tool("twine"), "upload", "--disable-progress-bar", "--non-interactive", "--repository-url", server.upload_url(),
                "-u", "admin", "-p", Server.PASSWORD, *extra, *map(str, files), check=check)

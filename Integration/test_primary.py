@@ -25,16 +25,6 @@ DEPENDENCIES_OF_REQUESTS = ["requests-2.32.3-py3-none-any.whl", "urllib3-2.2.3-p
                             "certifi-2024.8.30-py3-none-any.whl", "charset_normalizer-3.4.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"]
 
 
-@pytest.fixture(scope="module")
-def primary(tmp_path_factory):
-    """One server with the whole corpus uploaded, shared by the read-only scenarios."""
-    started = Server(tmp_path_factory.mktemp("primary") / "data")
-    accepted, refused = upload_corpus(started)
-    started.accepted, started.refused = accepted, refused
-    yield started
-    started.stop()
-
-
 def latest_version(server: Server) -> int:
     repositories = json.loads(server.cli("repository", "list", "--json").stdout)
     return next(r["latest_version"] for r in repositories if r["name"] == "default")

@@ -1,4 +1,9 @@
 public import Digests
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import Logging
 public import NIOCore
 public import _NIOFileSystem
@@ -62,7 +67,13 @@ public struct BlobStore: Sendable {
             return destination
         }
         try await fileSystem.createDirectory(at: destination.removingLastComponent(), withIntermediateDirectories: true)
-        try await fileSystem.replaceItem(at: destination, withItemAt: blob.path)
+        // rename(2) replaces atomically: a writer storing the same bytes at the same moment
+        // leaves identical bytes, and a reader never sees a missing or partial file.
+        guard rename(blob.path.string, destination.string) == 0 else {
+            let code = errno
+            _ = try? await fileSystem.removeItem(at: blob.path)
+            throw StoreError(.io, "cannot move a stored file into place at \(destination): \(String(cString: strerror(code)))")
+        }
         return destination
     }
 

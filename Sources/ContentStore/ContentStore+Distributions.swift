@@ -32,15 +32,7 @@ extension ContentStore {
     public func updateDistribution(name: String, target: DistributionTarget? = nil, labels: [String: String]? = nil) async throws -> Distribution {
         try await write { db in
             let current = try Self.distribution(db, sql: "SELECT * FROM distribution WHERE name = ?", name)
-            if let target, target != current.target {
-                let columns = try Self.targetColumns(db, target)
-                let events = try Self.difference(
-                    db, from: try Self.contentState(db, target: current.target), to: try Self.contentState(db, target: target))
-                try db.execute(
-                    sql: "UPDATE distribution SET repository_id = ?, repository_version_id = ?, publication_id = ? WHERE id = ?",
-                    arguments: [columns.repository, columns.version, columns.publication, current.id])
-                try Self.appendJournal(db, distributionID: current.id, events: events)
-            }
+            if let target { try Self.retarget(db, current, to: target) }
             if let labels {
                 try db.execute(sql: "UPDATE distribution SET labels = ? WHERE id = ?", arguments: [Labels.encode(labels), current.id])
             }
@@ -78,14 +70,27 @@ extension ContentStore {
 
     /// Makes a publication of a repository version (the latest when `version` is nil).
     public func publish(repositoryID: Int64, version: Int? = nil) async throws -> Publication {
-        try await write { db in
-            let repository = try Self.repository(db, id: repositoryID)
-            let repositoryVersion = try Self.repositoryVersion(db, repositoryID: repositoryID, number: version ?? repository.latestVersion)
-            try db.execute(
-                sql: "INSERT INTO publication (uuid, repository_version_id, created_at) VALUES (?, ?, ?)",
-                arguments: [makeUUID(), repositoryVersion.id, Timestamp.now().microseconds])
-            return Publication(row: try Row.fetchOne(db, sql: "SELECT * FROM publication WHERE id = ?", arguments: [db.lastInsertedRowID])!)
-        }
+        try await write { db in try Self.publish(db, repositoryID: repositoryID, version: version) }
+    }
+
+    static func publish(_ db: Database, repositoryID: Int64, version: Int?) throws -> Publication {
+        let repository = try repository(db, id: repositoryID)
+        let repositoryVersion = try repositoryVersion(db, repositoryID: repositoryID, number: version ?? repository.latestVersion)
+        try db.execute(
+            sql: "INSERT INTO publication (uuid, repository_version_id, created_at) VALUES (?, ?, ?)",
+            arguments: [makeUUID(), repositoryVersion.id, Timestamp.now().microseconds])
+        return Publication(row: try Row.fetchOne(db, sql: "SELECT * FROM publication WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+    }
+
+    /// Points a distribution at `target` and journals what it now shows differently.
+    static func retarget(_ db: Database, _ current: Distribution, to target: DistributionTarget) throws {
+        guard target != current.target else { return }
+        let columns = try targetColumns(db, target)
+        let events = try difference(db, from: try contentState(db, target: current.target), to: try contentState(db, target: target))
+        try db.execute(
+            sql: "UPDATE distribution SET repository_id = ?, repository_version_id = ?, publication_id = ? WHERE id = ?",
+            arguments: [columns.repository, columns.version, columns.publication, current.id])
+        try appendJournal(db, distributionID: current.id, events: events)
     }
 
     /// What a target serves, in the names and numbers people use: the repository's name, the
@@ -116,7 +121,7 @@ extension ContentStore {
         }
     }
 
-    private static func distribution(_ db: Database, sql: String, _ argument: some DatabaseValueConvertible & Sendable) throws -> Distribution {
+    static func distribution(_ db: Database, sql: String, _ argument: some DatabaseValueConvertible & Sendable) throws -> Distribution {
         guard let row = try Row.fetchOne(db, sql: sql, arguments: [argument]) else {
             throw StoreError(.notFound, "there is no distribution '\(argument)'")
         }

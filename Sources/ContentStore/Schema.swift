@@ -8,6 +8,9 @@ enum Schema {
         migrator.registerMigration("1: repositories, content, distributions, serials") { db in
             try db.execute(sql: version1)
         }
+        migrator.registerMigration("2: what each repository last synced from each upstream") { db in
+            try db.execute(sql: version2)
+        }
         return migrator
     }
 
@@ -157,6 +160,29 @@ enum Schema {
             salt TEXT NOT NULL,
             iterations INTEGER NOT NULL CHECK (iterations > 0),
             created_at INTEGER NOT NULL
+        );
+        """
+
+    private static let version2 = """
+        -- The upstream state a repository last completed a sync from, for incremental re-syncs.
+        CREATE TABLE sync_state (
+            id INTEGER PRIMARY KEY,
+            repository_id INTEGER NOT NULL REFERENCES repository (id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            filter TEXT NOT NULL,
+            serial INTEGER,
+            root_etag TEXT,
+            completed_at INTEGER NOT NULL,
+            UNIQUE (repository_id, url)
+        );
+
+        -- Per project: the serial and ETag of the upstream page last applied in full.
+        CREATE TABLE sync_project_state (
+            sync_state_id INTEGER NOT NULL REFERENCES sync_state (id) ON DELETE CASCADE,
+            project TEXT NOT NULL,
+            serial INTEGER,
+            etag TEXT,
+            PRIMARY KEY (sync_state_id, project)
         );
         """
 }

@@ -48,7 +48,7 @@ struct HTTPFailure: HTTPResponseError {
         var headers = self.headers
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        if let reason = reasonPhrase, let name = HTTPField.Name(ReasonPhraseHandler.headerName) {
+        if let reason = reasonPhrase, let name = HTTPField.Name(ResponseHeadHandler.reasonHeader) {
             headers[name] = reason
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message + "\n")))

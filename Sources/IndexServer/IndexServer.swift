@@ -24,7 +24,7 @@ public enum IndexServer {
         routes.register(on: router)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ReasonPhraseInstaller()], idleTimeout: .seconds(75))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ResponseHeadHandlerInstaller()], idleTimeout: .seconds(75))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelhouse"),
             services: [ChangeWatcher(cache: cache, interval: configuration.changePollInterval, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

@@ -1,5 +1,6 @@
 import ContentStore
 import Digests
+import HTTPTypes
 import Hummingbird
 import PythonPackaging
 import _NIOFileSystem
@@ -41,8 +42,9 @@ extension Routes {
         DistributionFilename.isSafe(filename.hasSuffix(".metadata") ? String(filename.dropLast(9)) : filename)
     }
 
-    /// The file from the blob store (small ones from memory), with `ETag` (its sha256),
-    /// `Last-Modified`, and single-range requests.
+    /// The file from the blob store, with `ETag` (its sha256), `Last-Modified`, and
+    /// single-range requests. Small files go out from memory once read (that beats any
+    /// system call per request); larger ones with `sendfile`.
     private func send(_ file: ServedFile, filename: String, _ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
         let path = store.blobs.path(forSHA256: file.sha256)
         var body = fileBodies.cached(file.sha256)
@@ -55,36 +57,42 @@ extension Routes {
             }
             size = info.size
         }
-        let etag = file.etag
         var headers = file.headers
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingSpaces() == etag }) {
+        guard size > 0 else {
+            headers[.contentLength] = "0"
+            return Response(status: .ok, headers: headers)
+        }
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingSpaces() == file.etag }) {
             return Response(status: .notModified, headers: headers)
         }
         var outcome = ByteRange.resolve(request.headers[.range], size: size)
-        if let ifRange = request.headers[.ifRange], ifRange != etag { outcome = .whole }
-        if case .unsatisfiable = outcome {
+        if let ifRange = request.headers[.ifRange], ifRange != file.etag { outcome = .whole }
+        let range: ClosedRange<Int64>
+        switch outcome {
+        case .unsatisfiable:
             headers[.contentRange] = "bytes */\(size)"
             return Response(status: .rangeNotSatisfiable, headers: headers)
+        case .partial(let partial):
+            range = partial
+            headers[.contentRange] = "bytes \(partial.lowerBound)-\(partial.upperBound)/\(size)"
+        case .whole:
+            range = 0...(size - 1)
         }
-        let range: ClosedRange<Int64>? = if case .partial(let range) = outcome { range } else { nil }
-        let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
-        if let range { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)" }
-        let length = range.map { Int64($0.count) } ?? size
+        let status: HTTPResponse.Status = outcome == .whole ? .ok : .partialContent
+        let length = Int64(range.count)
         headers[.contentLength] = String(length)
-        guard bodyWanted, length > 0 else { return Response(status: status, headers: headers) }
+        guard bodyWanted else { return Response(status: status, headers: headers) }
         metrics.bytesServed(length)
         if body == nil { body = try await fileBodies.body(sha256: file.sha256, path: path, size: size) }
         if let body {
-            let slice = range.map { body.getSlice(at: body.readerIndex + Int($0.lowerBound), length: $0.count)! } ?? body
+            let slice = body.getSlice(at: body.readerIndex + Int(range.lowerBound), length: range.count)!
             return Response(status: status, headers: headers, body: .init(byteBuffer: slice))
         }
-        let fileIO = FileIO()
-        let streamed =
-            if let range {
-                try await fileIO.loadFile(path: path.string, range: Int(range.lowerBound)...Int(range.upperBound), context: context)
-            } else {
-                try await fileIO.loadFile(path: path.string, context: context)
-            }
+        if configuration.sendfile, let name = HTTPField.Name(ResponseHeadHandler.fileHeader) {
+            headers[name] = "\(range.lowerBound) \(length) \(path.string)"
+            return Response(status: status, headers: headers)
+        }
+        let streamed = try await FileIO().loadFile(path: path.string, range: Int(range.lowerBound)...Int(range.upperBound), context: context)
         return Response(status: status, headers: headers, body: streamed)
     }
 }

@@ -10,10 +10,13 @@ public struct ServerConfiguration: Sendable {
     public var cachedFileMaximumSize: Int64
     /// The most bytes of files kept in memory (0 turns the cache off).
     public var fileCacheBudget: Int64
+    /// Send larger file bodies with `sendfile` from the HTTP/1.1 pipeline. Off only where
+    /// there is no such pipeline (Hummingbird's router-level tests); then files are streamed.
+    public var sendfile: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumUploadSize: Int64 = 1 << 30, changePollInterval: Duration = .milliseconds(100),
-        cachedFileMaximumSize: Int64 = 1 << 20, fileCacheBudget: Int64 = 64 << 20
+        cachedFileMaximumSize: Int64 = 1 << 20, fileCacheBudget: Int64 = 64 << 20, sendfile: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -21,6 +24,7 @@ public struct ServerConfiguration: Sendable {
         self.changePollInterval = changePollInterval
         self.cachedFileMaximumSize = cachedFileMaximumSize
         self.fileCacheBudget = fileCacheBudget
+        self.sendfile = sendfile
     }
 
     /// Reads `HOST:PORT` (`127.0.0.1:8080`, `[::1]:8080`, `:8080`).

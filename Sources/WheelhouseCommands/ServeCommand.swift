@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest file an upload may carry, in bytes.")
     var maxUploadSize: Int64 = 1 << 30
 
-    @Option(help: "Bytes of small files (up to 1 MiB each) kept in memory for downloads; 0 turns this off.")
+    @Option(help: "Bytes of small files (up to 1 MiB each) kept in memory for downloads; 0 turns this off (larger files always go out with sendfile).")
     var fileCacheBudget: Int64 = 64 << 20
 
     func run() async throws {

@@ -51,15 +51,16 @@ struct JSONAPIAndFileTests {
         }
     }
 
-    /// Files served from memory (the default) and streamed from disk (no file cache) must agree.
-    @Test("files: whole, HEAD, ranges, validators and PEP 658 metadata", arguments: [Int64(64 << 20), 0])
-    func files(fileCacheBudget: Int64) async throws {
+    /// From memory, through the real HTTP/1.1 pipeline with sendfile, and streamed at the
+    /// router level.
+    @Test("files: whole, HEAD, ranges, validators and PEP 658 metadata", arguments: [(false, Int64(64 << 20)), (true, 0), (false, 0)])
+    func files(live: Bool, fileCacheBudget: Int64) async throws {
         let fixture = try await ServerFixture.make()
         defer { fixture.remove() }
         _ = try await fixture.add(corpus: "requests-2.32.3-py3-none-any.whl")
         let bytes = Array(try Corpus.data("requests-2.32.3-py3-none-any.whl"))
         let path = "/pulp/content/default/requests-2.32.3-py3-none-any.whl"
-        try await fixture.test(fileCacheBudget: fileCacheBudget) { client in
+        try await fixture.test(live: live, fileCacheBudget: fileCacheBudget) { client in
             let whole = try await client.execute(uri: path, method: .get)
             #expect(whole.status == .ok)
             #expect(Array(buffer: whole.body) == bytes)

@@ -1,0 +1,79 @@
+"""A small HTTP proxy in front of an upstream index that misbehaves on purpose, for the sync
+fault scenarios: it flips a byte of chosen files, answers chosen paths with errors a few
+times first (500, 429 with Retry-After), delays file downloads, or goes away entirely. It
+passes the client's Host header on, so the upstream's absolute links point back at it."""
+from __future__ import annotations
+
+import http.client
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+
+class FaultProxy:
+    def __init__(self, upstream: str):
+        self.upstream = urlsplit(upstream)
+        self.corrupt: set[str] = set()          # filenames whose bytes get one byte flipped
+        self.fail_first: dict[str, list[int]] = {}  # path suffix -> statuses to answer first
+        self.file_delay = 0.0                   # seconds before each file body
+        self.down = False                       # refuse everything (connection closed)
+        self.requests: list[str] = []
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                proxy.handle(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def handle(self, request: BaseHTTPRequestHandler):
+        with self.lock:
+            self.requests.append(request.path)
+            if self.down:
+                request.close_connection = True
+                request.connection.shutdown(2)
+                return
+            for suffix, statuses in self.fail_first.items():
+                if request.path.endswith(suffix) and statuses:
+                    status = statuses.pop(0)
+                    request.send_response(status)
+                    if status == 429:
+                        request.send_header("Retry-After", "1")
+                    request.send_header("Content-Length", "0")
+                    request.end_headers()
+                    return
+        connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
+        headers = {name: value for name, value in request.headers.items() if name.lower() in ("accept", "if-none-match", "host", "range")}
+        connection.request("GET", request.path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        filename = request.path.rsplit("/", 1)[-1]
+        is_file = filename.endswith((".whl", ".tar.gz", ".zip"))
+        if filename in self.corrupt and body:
+            body = bytes([body[0] ^ 0x01]) + body[1:]
+        if is_file and self.file_delay:
+            import time
+            time.sleep(self.file_delay)
+        request.send_response(response.status)
+        for name, value in response.getheaders():
+            if name.lower() in ("content-type", "etag", "x-pypi-last-serial", "last-modified"):
+                request.send_header(name, value)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+        connection.close()

@@ -1,0 +1,252 @@
+"""The capsule agent's sync, end to end: a second Wheelhouse mirrors the first through
+`wheelhouse sync`, real clients install from the mirror, re-syncs cost only what changed,
+filters select exactly what they say, and a misbehaving upstream never lands a wrong byte."""
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import Server, binary, checksums, corpus_dir, run, sha256, tool
+from fault_proxy import FaultProxy
+
+JSON_ACCEPT = {"Accept": "application/vnd.pypi.simple.v1+json"}
+
+
+def sync(data_dir: Path, upstream: str, *args: str, expect_failure: bool = False) -> dict:
+    result = run(binary(), "sync", "--data-dir", data_dir, "--upstream", upstream, "--json", *args, check=False)
+    assert (result.returncode != 0) == expect_failure, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def content(data_dir: Path) -> dict[str, dict]:
+    listed = json.loads(run(binary(), "content", "list", "--data-dir", data_dir, "--json").stdout)
+    return {p["filename"]: p for p in listed}
+
+
+def served_files(server_url: str, base: str = "default") -> dict[str, tuple]:
+    """Every file a distribution serves, with what its simple JSON pages declare."""
+    index = f"{server_url}/pypi/{base}/simple/"
+    files = {}
+    for project in requests.get(index, headers=JSON_ACCEPT).json()["projects"]:
+        page = requests.get(f"{index}{project['name']}/", headers=JSON_ACCEPT).json()
+        for f in page["files"]:
+            files[f["filename"]] = (f["hashes"]["sha256"], f["size"], f["yanked"], f["upload-time"], f.get("requires-python"),
+                                    f.get("core-metadata"))
+    return files
+
+
+def upstream_of(server: Server) -> str:
+    return f"{server.url}/pypi/default/"
+
+
+def change_upstream(server: Server, *args: str) -> None:
+    """Runs a CLI command against the upstream's store and waits until the running server
+    serves the change (it notices other processes' writes within a poll interval)."""
+    def serial() -> int:
+        return int(requests.get(server.index(), headers=JSON_ACCEPT).headers["X-PyPI-Last-Serial"])
+    before = serial()
+    server.cli(*args)
+    deadline = time.monotonic() + 10
+    while serial() == before:
+        assert time.monotonic() < deadline, f"the server did not pick up `{' '.join(args)}`"
+        time.sleep(0.02)
+
+
+def requests_served(server: Server) -> int:
+    text = requests.get(f"{server.url}/metrics").text
+    return sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
+               if line.startswith("wheelhouse_http_requests_total{") and 'route="/metrics"' not in line)
+
+
+def test_full_mirror_installs_and_resyncs_for_at_most_two_requests(primary, workdir):
+    mirror_dir = workdir / "mirror"
+    first = sync(mirror_dir, upstream_of(primary))
+    assert first["failures"] == []
+    assert first["files_added"] == 70 and first["files_removed"] == 0
+    assert first["projects_checked"] == 33 and first["projects_changed"] == 33
+    assert first["bytes_downloaded"] == sum((corpus_dir() / name).stat().st_size for name in checksums())
+    stored = content(mirror_dir)
+    assert {name: p["sha256"] for name, p in stored.items()} == checksums()
+
+    mirror = Server(mirror_dir)
+    try:
+        # The mirror serves what the primary serves: same files, hashes, sizes, yanks, upload
+        # times (kept from upstream), requires-python and PEP 658 metadata hashes.
+        assert served_files(mirror.url) == served_files(primary.url)
+        run(tool("pip"), "install", "--no-cache-dir", "--disable-pip-version-check", "--index-url", mirror.index(),
+            "--target", workdir / "site", "requests")
+        assert (workdir / "site" / "requests" / "__init__.py").exists()
+
+        # No change upstream: at most two requests (here one: the listing answers 304), no new
+        # version; the running mirror server keeps serving.
+        before = requests_served(primary)
+        again = sync(mirror_dir, upstream_of(primary))
+        assert again["upstream_requests"] <= 2 and requests_served(primary) - before <= 2
+        assert again["files_added"] == 0 and again["repository_version"] is None and again["failures"] == []
+    finally:
+        mirror.stop()
+
+
+def test_an_upload_upstream_moves_exactly_one_project(server, workdir):
+    corpus = corpus_dir()
+    change_upstream(server, "upload", *[str(corpus / n) for n in ["six-1.16.0-py2.py3-none-any.whl", "idna-3.10-py3-none-any.whl",
+                                                     "certifi-2024.8.30-py3-none-any.whl"]])
+    mirror_dir = workdir / "mirror"
+    first = sync(mirror_dir, upstream_of(server))
+    assert first["files_added"] == 3 and first["projects_checked"] == 3
+    change_upstream(server, "upload", str(corpus / "six-1.17.0-py2.py3-none-any.whl"))
+    second = sync(mirror_dir, upstream_of(server))
+    assert second["projects_checked"] == 1 and second["projects_changed"] == 1
+    assert second["files_added"] == 1 and second["files_removed"] == 0
+    assert second["upstream_requests"] == 3  # the listing, six's page, the new file
+    assert second["bytes_downloaded"] == (corpus / "six-1.17.0-py2.py3-none-any.whl").stat().st_size
+    # Removed upstream: removed from the mirror too (mirror mode), kept with --additive.
+    change_upstream(server, "content", "remove", "idna-3.10-py3-none-any.whl")
+    additive = sync(mirror_dir, upstream_of(server), "--additive")
+    assert "idna-3.10-py3-none-any.whl" in content(mirror_dir) and additive["files_removed"] == 0
+    mirrored = sync(mirror_dir, upstream_of(server))
+    assert mirrored["files_removed"] == 1 and "idna-3.10-py3-none-any.whl" not in content(mirror_dir)
+    # A yank upstream reaches the mirror.
+    change_upstream(server, "content", "yank", "six-1.16.0-py2.py3-none-any.whl", "--reason", "old")
+    sync(mirror_dir, upstream_of(server))
+    six = content(mirror_dir)["six-1.16.0-py2.py3-none-any.whl"]
+    assert six["yanked"] and six["yanked_reason"] == "old"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--include", "urllib3<2", "--include", "six==1.17.0"],
+     {"urllib3-1.26.20-py2.py3-none-any.whl", "urllib3-1.26.20.tar.gz", "six-1.17.0-py2.py3-none-any.whl"}),
+    (["--include", "markupsafe", "--exclude-platform", "windows", "--exclude-platform", "macos"],
+     {"MarkupSafe-2.1.5-cp311-cp311-manylinux_2_17_aarch64.manylinux2014_aarch64.whl",
+      "MarkupSafe-2.1.5-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+      "MarkupSafe-2.1.5-cp311-cp311-musllinux_1_1_x86_64.whl", "MarkupSafe-2.1.5.tar.gz"}),
+    (["--include", "packaging", "--include", "urllib3", "--keep-latest", "1", "--package-type", "bdist_wheel"],
+     {"packaging-24.1-py3-none-any.whl", "urllib3-2.2.3-py3-none-any.whl"}),
+    (["--include", "six", "--include", "requests", "--exclude", "requests<2.32"],
+     {"six-1.16.0-py2.py3-none-any.whl", "six-1.16.0.tar.gz", "six-1.17.0-py2.py3-none-any.whl",
+      "requests-2.32.3-py3-none-any.whl", "requests-2.32.3.tar.gz"}),
+])
+def test_filters_select_exactly(primary, workdir, args, expected):
+    summary = sync(workdir / "mirror", upstream_of(primary), *args)
+    assert summary["failures"] == []
+    assert set(content(workdir / "mirror")) == expected
+
+
+def test_requirements_file_include(primary, workdir):
+    requirements = workdir / "requirements.txt"
+    requirements.write_text("# what the capsule needs\nidna>=3 \\\n  ,<4\ncertifi  # the CA bundle\n")
+    sync(workdir / "mirror", upstream_of(primary), "--requirements", str(requirements))
+    assert set(content(workdir / "mirror")) == {"idna-3.10-py3-none-any.whl", "idna-3.10.tar.gz", "certifi-2024.8.30-py3-none-any.whl",
+                                                 "certifi-2024.8.30.tar.gz"}
+
+
+def test_cool_down_hides_what_is_too_new(primary, workdir):
+    # Every file on the primary was uploaded moments ago (upload times are the primary's).
+    summary = sync(workdir / "mirror", upstream_of(primary), "--include", "six", "--min-age", "1d")
+    assert summary["files_added"] == 0 and content(workdir / "mirror") == {}
+    sync(workdir / "mirror", upstream_of(primary), "--include", "six", "--min-age", "0")
+    assert len(content(workdir / "mirror")) == 3
+
+
+def test_corrupted_byte_is_rejected_and_the_rest_lands(primary, workdir):
+    proxy = FaultProxy(primary.url)
+    try:
+        proxy.corrupt.add("idna-3.10-py3-none-any.whl")
+        summary = sync(workdir / "mirror", f"{proxy.url}/pypi/default/", "--include", "idna", "--include", "six",
+                       expect_failure=True)
+        assert [f["subject"] for f in summary["failures"]] == ["idna-3.10-py3-none-any.whl"]
+        assert summary["failures"][0]["code"] == "digest-mismatch"
+        held = content(workdir / "mirror")
+        assert "idna-3.10-py3-none-any.whl" not in held and "idna-3.10.tar.gz" in held and len(held) == 4
+        # The next sync (upstream healthy again) fetches the file it could not verify.
+        proxy.corrupt.clear()
+        healed = sync(workdir / "mirror", f"{proxy.url}/pypi/default/", "--include", "idna", "--include", "six")
+        assert healed["files_added"] == 1 and healed["failures"] == []
+        assert content(workdir / "mirror")["idna-3.10-py3-none-any.whl"]["sha256"] == checksums()["idna-3.10-py3-none-any.whl"]
+    finally:
+        proxy.close()
+
+
+def test_500_and_429_then_recovery(primary, workdir):
+    proxy = FaultProxy(primary.url)
+    try:
+        proxy.fail_first["/simple/"] = [500, 429]
+        proxy.fail_first["/certifi-2024.8.30.tar.gz"] = [503]
+        summary = sync(workdir / "mirror", f"{proxy.url}/pypi/default/", "--include", "certifi")
+        assert summary["failures"] == [] and summary["files_added"] == 2
+        assert summary["upstream_requests"] == 2 + 1 + 1 + 1 + 2  # listing ×3, page, files (one retried)
+    finally:
+        proxy.close()
+
+
+def test_upstream_that_keeps_failing_is_reported(primary, workdir):
+    proxy = FaultProxy(primary.url)
+    try:
+        proxy.down = True
+        result = run(binary(), "sync", "--data-dir", workdir / "mirror", "--upstream", f"{proxy.url}/pypi/default/", "--json",
+                     "--max-retries", "1", check=False)
+        assert result.returncode != 0
+        assert "failed 2 time(s)" in result.stderr and "/simple/" in result.stderr
+    finally:
+        proxy.close()
+
+
+def test_killed_mid_sync_then_resumed_downloads_nothing_twice(primary, workdir):
+    proxy = FaultProxy(primary.url)
+    mirror_dir = workdir / "mirror"
+    try:
+        proxy.file_delay = 0.3
+        process = subprocess.Popen([str(binary()), "sync", "--data-dir", str(mirror_dir), "--upstream", f"{proxy.url}/pypi/default/",
+                                    "--json", "--download-concurrency", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and sum(1 for p in proxy.requests if p.endswith((".whl", ".tar.gz"))) < 10:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        assert content(mirror_dir) == {}  # nothing half-synced is visible
+        fetched_before = {p.rsplit("/", 1)[-1] for p in proxy.requests if p.endswith((".whl", ".tar.gz"))}
+        proxy.file_delay = 0
+        proxy.requests.clear()
+        resumed = sync(mirror_dir, f"{proxy.url}/pypi/default/")
+        assert resumed["failures"] == [] and resumed["files_added"] == 70
+        assert {name: p["sha256"] for name, p in content(mirror_dir).items()} == checksums()
+        fetched_again = {p.rsplit("/", 1)[-1] for p in proxy.requests if p.endswith((".whl", ".tar.gz"))}
+        # Files verified and stored before the kill were not downloaded again (a file whose
+        # download the kill interrupted is, and must be).
+        assert len(fetched_again) < 70 and len(fetched_before - fetched_again) >= 6
+    finally:
+        proxy.close()
+
+
+def test_mirrors_a_plain_index_served_by_pypiserver(workdir):
+    packages = workdir / "packages"
+    packages.mkdir()
+    names = ["six-1.17.0-py2.py3-none-any.whl", "six-1.16.0.tar.gz", "idna-3.10-py3-none-any.whl"]
+    for name in names:
+        (packages / name).write_bytes((corpus_dir() / name).read_bytes())
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([tool("pypi-server"), "run", "-p", str(port), "-i", "127.0.0.1", "-a", ".", "-P", ".",
+                                str(packages)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/simple/", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        summary = sync(workdir / "mirror", f"http://127.0.0.1:{port}/simple/")
+        assert summary["failures"] == [] and summary["files_added"] == 3
+        assert {n: p["sha256"] for n, p in content(workdir / "mirror").items()} == {n: checksums()[n] for n in names}
+    finally:
+        process.terminate()
+        process.wait(10)

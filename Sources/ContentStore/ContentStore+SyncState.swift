@@ -1,0 +1,120 @@
+import GRDB
+
+/// What a repository last completed syncing from one upstream, so that a re-sync reads only
+/// what changed.
+public struct SyncState: Sendable, Hashable {
+    /// The settings (filters) the state was recorded under; state under others is not reused.
+    public var filter: String
+    /// The upstream index's serial at the last complete sync, if it has serials.
+    public var serial: Int64?
+    /// The ETag of the upstream's index root at the last complete sync.
+    public var rootETag: String?
+    /// Per project (normalized): what was last applied in full.
+    public var projects: [String: ProjectSyncState]
+
+    public init(filter: String, serial: Int64? = nil, rootETag: String? = nil, projects: [String: ProjectSyncState] = [:]) {
+        self.filter = filter
+        self.serial = serial
+        self.rootETag = rootETag
+        self.projects = projects
+    }
+}
+
+/// The upstream page of one project as last applied: its serial and ETag.
+public struct ProjectSyncState: Sendable, Hashable {
+    public var serial: Int64?
+    public var etag: String?
+
+    public init(serial: Int64?, etag: String?) {
+        self.serial = serial
+        self.etag = etag
+    }
+}
+
+/// The end of a sync, applied in one transaction: the new content, the distribution's move
+/// to it, and the upstream state it reflects.
+public struct SyncCompletion: Sendable {
+    public var changes: ContentChanges
+    /// The state of the root listing; nil keeps the recorded one (a sync that had failures
+    /// must look again next time).
+    public var root: (serial: Int64?, etag: String?)?
+    /// Project states to record; nil forgets a project (read it again next time).
+    public var projects: [String: ProjectSyncState?]
+
+    public init(changes: ContentChanges, root: (serial: Int64?, etag: String?)?, projects: [String: ProjectSyncState?]) {
+        self.changes = changes
+        self.root = root
+        self.projects = projects
+    }
+}
+
+extension ContentStore {
+    /// The state recorded for a repository's syncs from `url`, if any.
+    public func syncState(repositoryID: Int64, url: String) async throws -> SyncState? {
+        try await read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM sync_state WHERE repository_id = ? AND url = ?", arguments: [repositoryID, url])
+            else { return nil }
+            var projects: [String: ProjectSyncState] = [:]
+            for project in try Row.fetchAll(db, sql: "SELECT * FROM sync_project_state WHERE sync_state_id = ?", arguments: [row["id"] as Int64]) {
+                projects[project["project"]] = ProjectSyncState(serial: project["serial"], etag: project["etag"])
+            }
+            return SyncState(filter: row["filter"], serial: row["serial"], rootETag: row["root_etag"], projects: projects)
+        }
+    }
+
+    /// Applies a sync's result in one transaction: a new repository version (if anything
+    /// changed), the distribution moved to it (a new publication when it serves publications),
+    /// and the upstream state. State recorded under another filter is dropped first.
+    @discardableResult
+    public func completeSync(
+        repositoryID: Int64, distributionName: String, url: String, filter: String, completion: SyncCompletion
+    ) async throws -> RepositoryVersion? {
+        try await write { db in
+            let version = try Self.modify(db, repositoryID: repositoryID, changes: completion.changes)
+            if let version {
+                let distribution = try Self.distribution(db, sql: "SELECT * FROM distribution WHERE name = ?", distributionName)
+                switch distribution.target {
+                case .publication:
+                    let publication = try Self.publish(db, repositoryID: repositoryID, version: version.number)
+                    try Self.retarget(db, distribution, to: .publication(publication.id))
+                case .repositoryVersion:
+                    try Self.retarget(db, distribution, to: .repositoryVersion(version.id))
+                case .repository, .none:
+                    break
+                }
+            }
+            try Self.recordSyncState(db, repositoryID: repositoryID, url: url, filter: filter, completion: completion)
+            return version
+        }
+    }
+
+    private static func recordSyncState(_ db: Database, repositoryID: Int64, url: String, filter: String, completion: SyncCompletion) throws {
+        let existing = try Row.fetchOne(
+            db, sql: "SELECT id, filter FROM sync_state WHERE repository_id = ? AND url = ?", arguments: [repositoryID, url])
+        let stateID: Int64
+        if let existing, (existing["filter"] as String) == filter {
+            stateID = existing["id"]
+        } else {
+            if let existing { try db.execute(sql: "DELETE FROM sync_state WHERE id = ?", arguments: [existing["id"] as Int64]) }
+            try db.execute(
+                sql: "INSERT INTO sync_state (repository_id, url, filter, completed_at) VALUES (?, ?, ?, ?)",
+                arguments: [repositoryID, url, filter, Timestamp.now().microseconds])
+            stateID = db.lastInsertedRowID
+        }
+        if let root = completion.root {
+            try db.execute(
+                sql: "UPDATE sync_state SET serial = ?, root_etag = ?, completed_at = ? WHERE id = ?",
+                arguments: [root.serial, root.etag, Timestamp.now().microseconds, stateID])
+        }
+        for (project, state) in completion.projects {
+            if let state {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO sync_project_state (sync_state_id, project, serial, etag) VALUES (?, ?, ?, ?)",
+                    arguments: [stateID, project, state.serial, state.etag])
+            } else {
+                try db.execute(sql: "DELETE FROM sync_project_state WHERE sync_state_id = ? AND project = ?", arguments: [stateID, project])
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+public import PythonPackaging
+
+/// A file the repository holds now, as the planner needs to see it.
+public struct LocalFile: Sendable, Hashable {
+    public var packageID: Int64
+    public var filename: String
+    public var sha256: String
+    public var yanked: YankState
+
+    public init(packageID: Int64, filename: String, sha256: String, yanked: YankState) {
+        self.packageID = packageID
+        self.filename = filename
+        self.sha256 = sha256
+        self.yanked = yanked
+    }
+}
+
+/// What a sync must do to make the repository match what upstream offers.
+public struct SyncPlan: Sendable, Hashable {
+    /// Upstream files the repository lacks: to be found in the store or downloaded, then added.
+    public var acquire: [UpstreamFile] = []
+    /// Packages to remove (mirror mode only).
+    public var remove: [Int64] = []
+    /// Packages whose yank state upstream changed.
+    public var yank: [Int64: String?] = [:]
+    public var unyank: [Int64] = []
+    /// Upstream files whose filename the repository holds with other bytes: never replaced
+    /// (a filename keeps its bytes), reported instead.
+    public var conflicts: [UpstreamFile] = []
+    /// Projects whose content changes.
+    public var changedProjects: Set<String> = []
+
+    public init() {}
+}
+
+/// The pure half of a sync: compares what upstream offers (already filtered) with what the
+/// repository holds, and says what to do. No I/O.
+public enum SyncPlanner {
+    /// - Parameters:
+    ///   - offered: for each project read from upstream this time (normalized name), the files to mirror.
+    ///   - unchanged: projects not read because upstream says they did not change; kept as they are.
+    ///   - local: the repository's files, by project.
+    ///   - mirror: make the repository equal the offered set (removing what upstream no longer
+    ///     offers or the filter no longer wants); when false, only add and update yanks.
+    public static func plan(
+        offered: [String: [UpstreamFile]], unchanged: Set<String>, local: [String: [LocalFile]], mirror: Bool
+    ) -> SyncPlan {
+        var plan = SyncPlan()
+        for (project, files) in offered.sorted(by: { $0.key < $1.key }) {
+            let held = Dictionary(local[project, default: []].map { ($0.filename, $0) }, uniquingKeysWith: { first, _ in first })
+            for file in files.sorted(by: { $0.filename < $1.filename }) {
+                guard let existing = held[file.filename] else {
+                    plan.acquire.append(file)
+                    plan.changedProjects.insert(project)
+                    continue
+                }
+                guard existing.sha256 == file.sha256 else {
+                    plan.conflicts.append(file)
+                    continue
+                }
+                guard existing.yanked != file.yanked else { continue }
+                switch file.yanked {
+                case .notYanked: plan.unyank.append(existing.packageID)
+                case .yanked(let reason): plan.yank[existing.packageID] = reason
+                }
+                plan.changedProjects.insert(project)
+            }
+            guard mirror else { continue }
+            let wanted = Set(files.map(\.filename))
+            for file in local[project, default: []] where !wanted.contains(file.filename) {
+                plan.remove.append(file.packageID)
+                plan.changedProjects.insert(project)
+            }
+        }
+        if mirror {
+            for (project, files) in local.sorted(by: { $0.key < $1.key }) where offered[project] == nil && !unchanged.contains(project) {
+                plan.remove.append(contentsOf: files.map(\.packageID))
+                plan.changedProjects.insert(project)
+            }
+        }
+        return plan
+    }
+}
