@@ -3,6 +3,7 @@
 filters select exactly what they say, and a misbehaving upstream never lands a wrong byte."""
 from __future__ import annotations
 
+import hashlib
 import json
 import signal
 import subprocess
@@ -250,3 +251,66 @@ def test_mirrors_a_plain_index_served_by_pypiserver(workdir):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_dependency_closure_of_requests_for_cpython_311_on_linux(primary, workdir):
+    summary = sync(workdir / "mirror", upstream_of(primary), "--include", "requests==2.32.3", "--with-dependencies",
+                   "--target-python", "3.11", "--target-platform", "linux_x86_64")
+    assert summary["failures"] == []
+    projects = {p["name"].lower().replace("_", "-") for p in content(workdir / "mirror").values()}
+    assert projects == {"requests", "urllib3", "idna", "certifi", "charset-normalizer"}
+    # The releases the requirements allow, and no others (requests needs urllib3<3,>=1.21.1:
+    # both corpus releases qualify; only requests 2.32.3 was asked for).
+    held = set(content(workdir / "mirror"))
+    assert "requests-2.31.0-py3-none-any.whl" not in held and "requests-2.32.3.tar.gz" in held
+    assert {"urllib3-1.26.20-py2.py3-none-any.whl", "urllib3-2.2.3-py3-none-any.whl"} <= held
+    # Without a Windows target, markers for Windows-only dependencies are not followed; the
+    # metadata was read from PEP 658 files, not by downloading distributions twice.
+    assert summary["bytes_downloaded"] == sum((corpus_dir() / name).stat().st_size for name in held)
+
+
+def test_on_demand_records_now_and_fetches_once_on_first_request(primary, workdir):
+    proxy = FaultProxy(primary.url)
+    mirror_dir = workdir / "mirror"
+    try:
+        summary = sync(mirror_dir, f"{proxy.url}/pypi/default/", "--policy", "on_demand", "--include", "requests",
+                       "--include", "urllib3", "--include", "idna", "--include", "certifi", "--include", "charset-normalizer")
+        assert summary["failures"] == [] and summary["bytes_downloaded"] == 0 and summary["files_added"] == 17
+        assert not any(p.endswith((".whl", ".tar.gz")) for p in proxy.requests)
+        mirror = Server(mirror_dir)
+        try:
+            # Pages and PEP 658 metadata are served before any file was fetched.
+            assert served_files(mirror.url) == {k: v for k, v in served_files(primary.url).items() if k in content(mirror_dir)}
+            wheel = "urllib3-2.2.3-py3-none-any.whl"
+            url = next(f["url"] for f in requests.get(f"{mirror.index()}urllib3/", headers=JSON_ACCEPT).json()["files"]
+                       if f["filename"] == wheel)
+            assert requests.get(url + ".metadata").status_code == 200
+            # Eight clients at once: one upstream fetch, eight identical answers.
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(8) as pool:
+                bodies = list(pool.map(lambda _: requests.get(url).content, range(8)))
+            assert {hashlib.sha256(b).hexdigest() for b in bodies} == {checksums()[wheel]}
+            assert sum(1 for p in proxy.requests if p.endswith("/" + wheel)) == 1
+            # pip installs through the mirror, which fetches what pip needs.
+            run(tool("pip"), "install", "--no-cache-dir", "--disable-pip-version-check", "--index-url", mirror.index(),
+                "--target", workdir / "site", "requests")
+            assert (workdir / "site" / "requests" / "__init__.py").exists()
+            # The upstream goes away: kept files are still served; a missing one is a 502
+            # that names the upstream.
+            proxy.down = True
+            assert requests.get(url).status_code == 200
+            missing = next(f["url"] for f in requests.get(f"{mirror.index()}certifi/", headers=JSON_ACCEPT).json()["files"]
+                           if f["filename"] == "certifi-2024.8.30.tar.gz")
+            answer = requests.get(missing)
+            assert answer.status_code == 502 and proxy.url in answer.text
+            # A corrupted byte upstream: refused, nothing kept; served once upstream is sound.
+            proxy.down = False
+            proxy.corrupt.add("certifi-2024.8.30.tar.gz")
+            assert requests.get(missing).status_code == 502
+            proxy.corrupt.clear()
+            fetched = requests.get(missing)
+            assert fetched.status_code == 200 and hashlib.sha256(fetched.content).hexdigest() == checksums()["certifi-2024.8.30.tar.gz"]
+        finally:
+            mirror.stop()
+    finally:
+        proxy.close()

@@ -7,11 +7,15 @@ import ServiceLifecycle
 /// 691), the Warehouse JSON API and twine's upload API; files at `/packages/…` by sha256 (PyPI's
 /// layout, which pages link to) and at `/pulp/content/<base_path>/<filename>` (pulp_python's);
 /// and `/livez`, `/readyz` and `/metrics`.
+/// Brings the bytes of a package recorded without them (on-demand content) into the store,
+/// or throws saying why not. The replication side provides it; the server only calls it.
+public typealias FetchMissingFile = @Sendable (Package) async throws -> Void
+
 public enum IndexServer {
     /// Builds the application: routes, the page cache and the watcher that notices changes
     /// other processes make to the store.
     public static func buildApplication(
-        configuration: ServerConfiguration, store: ContentStore, logger: Logger,
+        configuration: ServerConfiguration, store: ContentStore, logger: Logger, fetchMissing: FetchMissingFile? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let cache = IndexCache(store: store)
@@ -19,7 +23,7 @@ public enum IndexServer {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessMiddleware(metrics: metrics))
         let routes = Routes(
-            store: store, cache: cache, metrics: metrics, configuration: configuration,
+            store: store, cache: cache, metrics: metrics, configuration: configuration, fetchMissing: fetchMissing,
             fileBodies: FileBodyCache(maximumFileSize: configuration.cachedFileMaximumSize, budget: configuration.fileCacheBudget))
         routes.register(on: router)
         return Application(
@@ -38,6 +42,7 @@ struct Routes: Sendable {
     let cache: IndexCache
     let metrics: ServerMetrics
     let configuration: ServerConfiguration
+    let fetchMissing: FetchMissingFile?
     let fileBodies: FileBodyCache
 
     func register(on router: Router<BasicRequestContext>) {

@@ -51,11 +51,10 @@ extension Routes {
         let size: Int64
         if let body {
             size = Int64(body.readableBytes)
-        } else {
-            guard let info = try await FileSystem.shared.info(forFileAt: path) else {
-                throw HTTPFailure(.notFound, "The file '\(filename)' is recorded but its bytes are not stored here yet.")
-            }
+        } else if let info = try await FileSystem.shared.info(forFileAt: path) {
             size = info.size
+        } else {
+            size = try await fetchFromUpstream(file, filename: filename, path: path)
         }
         var headers = file.headers
         guard size > 0 else {
@@ -94,5 +93,28 @@ extension Routes {
         }
         let streamed = try await FileIO().loadFile(path: path.string, range: Int(range.lowerBound)...Int(range.upperBound), context: context)
         return Response(status: status, headers: headers, body: streamed)
+    }
+
+    /// Fetches on-demand content from its upstream on first request; its size once stored.
+    private func fetchFromUpstream(_ file: ServedFile, filename: String, path: FilePath) async throws -> Int64 {
+        guard !file.isMetadata, let upstream = file.package.upstreamURL, let fetchMissing else {
+            throw HTTPFailure(.notFound, "The file '\(filename)' is recorded but its bytes are not stored here.")
+        }
+        do {
+            try await fetchMissing(file.package)
+        } catch {
+            throw HTTPFailure(.badGateway, "Fetching '\(filename)' from the upstream \(Self.origin(of: upstream)) failed: \(error)")
+        }
+        guard let info = try await FileSystem.shared.info(forFileAt: path) else {
+            throw HTTPFailure(.badGateway, "The upstream \(Self.origin(of: upstream)) sent '\(filename)' but it was not kept; try again.")
+        }
+        return info.size
+    }
+
+    /// `scheme://host[:port]` of a URL, to name an upstream without its paths.
+    private static func origin(of url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        return String(url[..<scheme.upperBound] + (rest.split(separator: "/", maxSplits: 1).first ?? rest))
     }
 }

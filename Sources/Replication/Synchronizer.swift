@@ -13,13 +13,21 @@ public struct SyncRequest: Sendable {
     /// The distribution whose repository receives the content (created, with its repository,
     /// when missing).
     public var distribution: String
+    /// Also mirror what the included releases require, transitively, for these targets.
+    public var dependencies: DependencyTargets?
+    public var policy: SyncPolicy
 
-    public init(upstream: UpstreamIndex, filter: RemoteFilter = RemoteFilter(), connection: ConnectionSettings = ConnectionSettings(), mirror: Bool = true, distribution: String = "default") {
+    public init(
+        upstream: UpstreamIndex, filter: RemoteFilter = RemoteFilter(), connection: ConnectionSettings = ConnectionSettings(), mirror: Bool = true,
+        distribution: String = "default", dependencies: DependencyTargets? = nil, policy: SyncPolicy = .immediate
+    ) {
         self.upstream = upstream
         self.filter = filter
         self.connection = connection
         self.mirror = mirror
         self.distribution = distribution
+        self.dependencies = dependencies
+        self.policy = policy
     }
 }
 
@@ -61,7 +69,7 @@ public struct Synchronizer: Sendable {
         var report = SyncReport(upstream: request.upstream.url)
         let repositoryID = try await repositoryFor(distribution: request.distribution)
         // An additive sync leaves what a mirror would remove: its state is not a mirror's.
-        let fingerprint = request.filter.fingerprint + "|mirror=\(request.mirror)"
+        let fingerprint = request.filter.fingerprint + "|mirror=\(request.mirror)" + (request.dependencies.map { "|dependencies=" + $0.fingerprint } ?? "")
         let recorded = try await store.syncState(repositoryID: repositoryID, url: request.upstream.url)
         let state = recorded?.filter == fingerprint ? recorded : nil
 
@@ -76,27 +84,45 @@ public struct Synchronizer: Sendable {
         // Serials can skip unchanged projects only if they move when the listing does: an
         // upstream whose root changed but whose serial did not (Pulp's constant serial) is
         // checked project by project with conditional requests instead.
-        let serialsTrusted = root.serial != nil && !(state?.serial != nil && state?.serial == root.serial)
+        var serialsTrusted = root.serial != nil && !(state?.serial != nil && state?.serial == root.serial)
+        let now = Timestamp.now()
+
+        // With dependencies, the include list grows by what the included releases require;
+        // the pages read to find out are used again below, and every project of the closure
+        // is looked at (a new requirer can widen a project whose own page did not change).
+        var filter = request.filter
+        var prefetched: [String: ProjectRead] = [:]
+        if let targets = request.dependencies, !filter.includes.isEmpty {
+            let listed = Dictionary(root.projects.map { ($0.normalized, $0) }, uniquingKeysWith: { first, _ in first })
+            let closure = DependencyClosure(
+                filter: filter, targets: targets, store: store, client: client, now: now,
+                readPage: { entry in await readProject(entry, upstream: request.upstream, client: client, etag: nil) })
+            let resolved = await closure.resolve(filter.includes, listed: listed)
+            filter.includes = resolved.requirements
+            prefetched = resolved.pages
+            report.failures += resolved.failures
+            serialsTrusted = false
+        }
 
         var unchanged = Set<String>()
         var toRead: [UpstreamProjectEntry] = []
         var seen = Set<String>()
-        for entry in root.projects where request.filter.wants(project: entry.normalized) && seen.insert(entry.normalized).inserted {
+        for entry in root.projects where filter.wants(project: entry.normalized) && seen.insert(entry.normalized).inserted {
             if serialsTrusted, let serial = entry.serial, let known = state?.projects[entry.normalized], known.serial == serial {
                 unchanged.insert(entry.normalized)
             } else {
                 toRead.append(entry)
             }
         }
-        if let included = request.filter.includedProjects {
+        if let included = filter.includedProjects {
             for missing in included.subtracting(seen).sorted() {
                 report.failures.append(SyncFailure(subject: missing, .badResponse("the upstream index does not list '\(missing)'")))
             }
         }
 
-        let now = Timestamp.now()
-        let reads = await concurrentMap(toRead, limit: max(4, request.connection.downloadConcurrency)) { entry in
-            await readProject(entry, upstream: request.upstream, client: client, etag: state?.projects[entry.normalized]?.etag)
+        let reads = await concurrentMap(toRead, limit: max(4, request.connection.downloadConcurrency)) { [prefetched] entry in
+            if let read = prefetched[entry.normalized] { return read }
+            return await readProject(entry, upstream: request.upstream, client: client, etag: state?.projects[entry.normalized]?.etag)
         }
         report.projectsChecked = toRead.count
         var offered: [String: [UpstreamFile]] = [:]
@@ -115,16 +141,16 @@ public struct Synchronizer: Sendable {
                 unchanged.insert(entry.normalized)
                 failedProjects.insert(entry.normalized)
             case .read(let project, let unverifiable, let etag):
-                let selected = request.filter.select(project.files, project: entry.normalized, now: now)
+                let selected = filter.select(project.files, project: entry.normalized, now: now)
                 offered[entry.normalized] = selected
-                let withoutHash = request.filter.select(
+                let withoutHash = filter.select(
                     unverifiable.map { UpstreamFile(filename: $0, url: "", sha256: "") }, project: entry.normalized, now: now)
                 for file in withoutHash {
                     report.failures.append(SyncFailure(subject: file.filename, .badResponse("upstream declares no sha256 for it, so it cannot be verified")))
                     failedProjects.insert(entry.normalized)
                 }
-                let heldBack = request.filter.minimumAgeSeconds > 0 && project.files.contains { file in
-                    file.uploadTime.map { $0.microseconds > now.microseconds - request.filter.minimumAgeSeconds * 1_000_000 } ?? false
+                let heldBack = filter.minimumAgeSeconds > 0 && project.files.contains { file in
+                    file.uploadTime.map { $0.microseconds > now.microseconds - filter.minimumAgeSeconds * 1_000_000 } ?? false
                 }
                 // A project with files held back by the cool-down is read again next time.
                 projectStates[entry.normalized] = heldBack ? .some(nil) : ProjectSyncState(serial: entry.serial ?? project.serial, etag: etag)
@@ -147,7 +173,7 @@ public struct Synchronizer: Sendable {
         }
 
         let acquired = await concurrentMap(plan.acquire, limit: max(1, request.connection.downloadConcurrency)) { file in
-            await acquire(file, client: client, now: now)
+            await acquire(file, policy: request.policy, client: client, now: now)
         }
         var changes = ContentChanges(remove: plan.remove, yank: plan.yank, unyank: plan.unyank)
         for (file, result) in zip(plan.acquire, acquired) {
@@ -258,12 +284,20 @@ public struct Synchronizer: Sendable {
         }
     }
 
-    /// A package for an upstream file: the one already stored with the same bytes, or the
-    /// file downloaded, verified and read.
-    private func acquire(_ file: UpstreamFile, client: UpstreamClient, now: Timestamp) async -> Result<Package, SyncFailure> {
+    /// A package for an upstream file: the one already recorded with the same bytes, or (on
+    /// demand) the file recorded with its metadata, or the file downloaded, verified and read.
+    private func acquire(_ file: UpstreamFile, policy: SyncPolicy, client: UpstreamClient, now: Timestamp) async -> Result<Package, SyncFailure> {
         do {
             for known in try await store.packages(filename: file.filename) where known.sha256 == file.sha256 {
+                if policy == .onDemand { return .success(known) }
                 if try await store.isStored(known) { return .success(known) }
+            }
+            if policy == .onDemand, file.size != nil {
+                do {
+                    return .success(try await recordOnDemand(file, client: client, now: now))
+                } catch {
+                    return .failure(SyncFailure(subject: file.filename, error))
+                }
             }
             let blob: WrittenBlob
             do {
@@ -288,4 +322,43 @@ public enum SyncProgress: Sendable {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension Synchronizer {
+    /// Records an upstream file without downloading it: its identity and upload time from the
+    /// page, its metadata from the PEP 658 file when upstream offers one (stored, so clients
+    /// resolve without downloading), else name and version from the filename.
+    func recordOnDemand(_ file: UpstreamFile, client: UpstreamClient, now: Timestamp) async throws(ReplicationError) -> Package {
+        guard let distribution = file.distribution, let size = file.size else {
+            throw .badResponse("\(file.filename) is not a distribution filename, or upstream does not declare its size")
+        }
+        var name = distribution.name.original
+        var version = distribution.versionText
+        var members: [(String, JSONValue)] = [("name", .string(name)), ("version", .string(version))]
+        var metadataSHA256: String?
+        if file.coreMetadataSHA256 != nil {
+            let bytes = try await client.coreMetadata(of: file)
+            let metadata = CoreMetadata(parsing: bytes)
+            name = metadata.name ?? name
+            version = metadata.version ?? version
+            members = metadata.warehouseInfoMembers
+            do {
+                metadataSHA256 = try await store.storeBytes(bytes).sha256
+            } catch {
+                throw .refused("cannot store the metadata of \(file.filename): \(error)")
+            }
+        }
+        let new = NewPackage(
+            filename: file.filename, sha256: file.sha256, size: size, md5: nil, blake2b256: nil, name: name, version: version,
+            packageType: distribution.packageType, pythonVersion: distribution.pythonVersion, requiresPython: file.requiresPython,
+            metadataJSON: JSONValue.object(members).rendered, metadataSHA256: metadataSHA256, uploadTime: file.uploadTime ?? now,
+            upstreamURL: file.url)
+        do {
+            let package = try await store.record(new)
+            progress(.fileStored(file.filename, bytes: 0))
+            return package
+        } catch {
+            throw .refused("cannot record \(file.filename): \(error)")
+        }
+    }
 }

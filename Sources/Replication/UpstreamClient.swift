@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Digests
 import ContentStore
 import Logging
 import NIOCore
@@ -92,6 +93,21 @@ final class UpstreamClient: Sendable {
                 "\(file.filename): the downloaded bytes (sha256 \(blob.digests.sha256), \(blob.digests.size) bytes) do not match upstream's declaration (sha256 \(file.sha256)\(file.size.map { ", \($0) bytes" } ?? "")); nothing was kept")
         }
         return blob
+    }
+
+    /// A file's PEP 658 metadata from upstream, checked against the sha256 the page declared.
+    func coreMetadata(of file: UpstreamFile) async throws(ReplicationError) -> [UInt8] {
+        guard let expected = file.coreMetadataSHA256 else {
+            throw .badResponse("upstream offers no PEP 658 metadata for \(file.filename)")
+        }
+        let response = try await page(file.url + ".metadata", accept: "*/*")
+        guard response.status == 200 else {
+            throw .badResponse("\(file.url).metadata answered \(response.status)")
+        }
+        guard FileDigests.of(response.body).sha256 == expected else {
+            throw .digestMismatch("\(file.filename).metadata does not match the sha256 upstream declares for it; nothing was kept")
+        }
+        return response.body
     }
 
     private func request(_ url: String, headers: [(String, String)]) -> HTTPClientRequest {

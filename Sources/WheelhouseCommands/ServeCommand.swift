@@ -2,6 +2,7 @@ import ArgumentParser
 import ContentStore
 import Foundation
 import IndexServer
+import Replication
 import ServiceLifecycle
 
 /// `wheelhouse serve`: the index server.
@@ -44,7 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let configuration = ServerConfiguration(host: host, port: port, maximumUploadSize: maxUploadSize, fileCacheBudget: fileCacheBudget)
         let distributions = try await contentStore.distributions()
-        let app = IndexServer.buildApplication(configuration: configuration, store: contentStore, logger: logger) { actualPort in
+        // On-demand content is fetched from its upstream when first asked for. Upstreams that
+        // need credentials or TLS settings take them from the environment, as `sync` does.
+        let fetcher = try LazyFetcher(store: contentStore, settings: Self.lazyFetchSettings(environment), logger: logger)
+        let app = IndexServer.buildApplication(
+            configuration: configuration, store: contentStore, logger: logger, fetchMissing: { try await fetcher.fetch($0) }
+        ) { actualPort in
             let shownHost = host == "0.0.0.0" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
             for distribution in distributions {
                 Output.line("Index:  http://\(shownHost):\(actualPort)/pypi/\(distribution.basePath)/simple/")
@@ -52,6 +58,20 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await fetcher.shutdown()
+            throw error
+        }
+        await fetcher.shutdown()
+    }
+
+    /// Connection settings for on-demand fetches: `WHEELHOUSE_UPSTREAM_USERNAME`,
+    /// `WHEELHOUSE_UPSTREAM_PASSWORD`, `WHEELHOUSE_UPSTREAM_CA_CERT`, `WHEELHOUSE_UPSTREAM_PROXY`.
+    static func lazyFetchSettings(_ environment: [String: String]) -> ConnectionSettings {
+        ConnectionSettings(
+            username: environment["WHEELHOUSE_UPSTREAM_USERNAME"], password: environment["WHEELHOUSE_UPSTREAM_PASSWORD"],
+            proxyURL: environment["WHEELHOUSE_UPSTREAM_PROXY"], caCertificatePath: environment["WHEELHOUSE_UPSTREAM_CA_CERT"], maxRetries: 1)
     }
 }

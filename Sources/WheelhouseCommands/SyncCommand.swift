@@ -27,7 +27,7 @@ struct SyncCommand: AsyncParsableCommand {
     var exclude: [String] = []
     @Option(help: "A requirements file whose requirements are added to the include list.")
     var requirements: String?
-    @Option(help: "immediate (download now); on_demand and streamed are planned.")
+    @Option(help: "immediate (download and verify now) or on_demand (record now, fetch each file when first asked for).")
     var policy = "immediate"
     @Flag(help: "Only add: keep what upstream no longer offers.")
     var additive = false
@@ -41,6 +41,12 @@ struct SyncCommand: AsyncParsableCommand {
     var keepLatest = 0
     @Option(help: "Hold back files uploaded upstream less than this long ago: 7d, 12h, 30m or seconds.")
     var minAge: String?
+    @Flag(help: "Also mirror what the included releases require, transitively (read from upstream metadata).")
+    var withDependencies = false
+    @Option(help: "A Python version whose dependencies to follow, such as 3.11 (repeatable; default 3.9 to 3.14).")
+    var targetPython: [String] = []
+    @Option(help: "A platform tag whose dependencies to follow, such as linux_x86_64 (repeatable; default Linux, macOS and Windows).")
+    var targetPlatform: [String] = []
     @Option(help: "User name for the upstream (password from $WHEELHOUSE_UPSTREAM_PASSWORD or --password).")
     var username: String?
     @Option(help: "Password for the upstream.")
@@ -63,9 +69,6 @@ struct SyncCommand: AsyncParsableCommand {
     var maxRetries = 3
 
     func run() async throws {
-        guard policy == "immediate" else {
-            throw CommandFailure("the '\(policy)' policy is not available yet; use --policy immediate")
-        }
         let request = try makeRequest()
         let contentStore = try await store.openStore()
         let display = ProgressDisplay(enabled: !store.json && isatty(STDERR_FILENO) == 1)
@@ -105,7 +108,15 @@ struct SyncCommand: AsyncParsableCommand {
             proxyURL: proxyURL, caCertificatePath: caCert, clientCertificatePath: clientCert, clientKeyPath: clientKey,
             tlsValidation: !noTlsValidation, timeoutSeconds: max(1, timeout), maxRetries: max(0, maxRetries),
             downloadConcurrency: max(1, downloadConcurrency))
-        return SyncRequest(upstream: try UpstreamIndex(url: upstream), filter: filter, connection: connection, mirror: !additive, distribution: distribution)
+        guard let chosenPolicy = SyncPolicy(rawValue: policy) else {
+            throw CommandFailure(policy == "streamed" ? "the 'streamed' policy is not available yet; use on_demand or immediate" : "unknown policy '\(policy)'; use immediate or on_demand")
+        }
+        if !withDependencies, !(targetPython.isEmpty && targetPlatform.isEmpty) {
+            throw CommandFailure("--target-python and --target-platform apply to --with-dependencies; add it")
+        }
+        return SyncRequest(
+            upstream: try UpstreamIndex(url: upstream), filter: filter, connection: connection, mirror: !additive, distribution: distribution,
+            dependencies: withDependencies ? DependencyTargets(pythons: targetPython, platforms: targetPlatform) : nil, policy: chosenPolicy)
     }
 
     private static func requirement(_ text: String) throws -> Requirement {

@@ -1,0 +1,19 @@
+import GRDB
+
+extension ContentStore {
+    /// Keeps the bytes of a package first recorded without them (on-demand content), once
+    /// they are verified against the package's sha256 and size. Readers see the file only
+    /// after it is complete.
+    public func keep(_ blob: WrittenBlob, for package: Package) async throws {
+        try await blobs.commit(blob, expectedSHA256: package.sha256, expectedSize: package.size)
+        let digests = blob.digests
+        try await write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO artifact (sha256, size, md5, blake2b_256, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [digests.sha256, digests.size, digests.md5, digests.blake2b256, Timestamp.now().microseconds])
+            try db.execute(
+                sql: "UPDATE package SET md5 = coalesce(md5, ?), blake2b_256 = coalesce(blake2b_256, ?) WHERE id = ?",
+                arguments: [digests.md5, digests.blake2b256, package.id])
+        }
+    }
+}

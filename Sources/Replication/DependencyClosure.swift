@@ -1,0 +1,119 @@
+import ContentStore
+import Foundation
+import PythonPackaging
+
+/// The environments whose dependencies `--with-dependencies` mirrors.
+public struct DependencyTargets: Sendable, Hashable {
+    /// (python version, platform tag) pairs, such as ("3.11", "linux_x86_64").
+    public var targets: [(python: String, platform: String)]
+
+    public init(pythons: [String], platforms: [String]) {
+        let pythons = pythons.isEmpty ? ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"] : pythons
+        let platforms = platforms.isEmpty ? ["manylinux_2_17_x86_64", "manylinux_2_17_aarch64", "macosx_11_0_arm64", "win_amd64"] : platforms
+        targets = pythons.flatMap { python in platforms.map { (python, $0) } }
+    }
+
+    var environments: [MarkerEnvironment] { targets.map { MarkerEnvironment.cpython($0.python, platformTag: $0.platform) } }
+
+    /// Whether a dependency applies in any target, with the extras its dependent asked for.
+    func applies(_ requirement: Requirement, extras: [String]) -> Bool {
+        guard let marker = requirement.marker else { return true }
+        return environments.contains { (try? marker.evaluate($0, extras: extras)) ?? false }
+    }
+
+    var fingerprint: String { targets.map { "\($0.python)@\($0.platform)" }.sorted().joined(separator: ",") }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.fingerprint == rhs.fingerprint }
+    public func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+}
+
+/// Expands an include list with everything its selected releases require, transitively, read
+/// from upstream metadata (PEP 658 files, or the store's copy of a file already held), never
+/// by downloading distributions.
+struct DependencyClosure: Sendable {
+    let filter: RemoteFilter
+    let targets: DependencyTargets
+    let store: ContentStore
+    let client: UpstreamClient
+    let now: Timestamp
+    let readPage: @Sendable (UpstreamProjectEntry) async -> Synchronizer.ProjectRead
+
+    struct Result: Sendable {
+        var requirements: [Requirement] = []
+        var pages: [String: Synchronizer.ProjectRead] = [:]
+        var failures: [SyncFailure] = []
+    }
+
+    func resolve(_ roots: [Requirement], listed: [String: UpstreamProjectEntry]) async -> Result {
+        var result = Result()
+        var seen = Set<String>()
+        var level = roots
+        while !level.isEmpty {
+            let fresh = level.filter { seen.insert(Self.key($0)).inserted }
+            result.requirements += fresh
+            let unread = Set(fresh.map { ProjectName.normalize($0.name) }).subtracting(result.pages.keys).sorted()
+            let reads = await concurrentMap(unread, limit: 8) { project in
+                guard let entry = listed[project] else { return Synchronizer.ProjectRead.gone }
+                return await readPage(entry)
+            }
+            for (project, read) in zip(unread, reads) { result.pages[project] = read }
+            var wanted: [(file: UpstreamFile, extras: [String])] = []
+            for requirement in fresh {
+                guard case .read(let page, _, _)? = result.pages[ProjectName.normalize(requirement.name)] else { continue }
+                var narrowed = filter
+                narrowed.includes = [requirement]
+                let files = narrowed.select(page.files, project: ProjectName.normalize(requirement.name), now: now)
+                for release in Dictionary(grouping: files, by: { $0.distribution?.versionText ?? "" }).values {
+                    if let file = Self.metadataSource(release) { wanted.append((file, requirement.normalizedExtras.sorted())) }
+                }
+            }
+            let found = await concurrentMap(wanted, limit: 8) { item in
+                do throws(ReplicationError) {
+                    let found = try await requirements(of: item.file)
+                    return Swift.Result<[Requirement], SyncFailure>.success(found.filter { targets.applies($0, extras: item.extras) })
+                } catch {
+                    return .failure(SyncFailure(subject: item.file.filename, error))
+                }
+            }
+            level = []
+            for outcome in found {
+                switch outcome {
+                case .success(let requirements): level += requirements
+                case .failure(let failure): result.failures.append(failure)
+                }
+            }
+        }
+        return result
+    }
+
+    /// One requirement, identified by project, extras and specifier (markers already applied).
+    private static func key(_ requirement: Requirement) -> String {
+        ProjectName.normalize(requirement.name) + "[" + requirement.normalizedExtras.sorted().joined(separator: ",") + "]" + requirement.specifier.description
+    }
+
+    /// The file of a release whose metadata to read: a wheel with PEP 658 metadata first (its
+    /// METADATA is exact), then any file with it.
+    private static func metadataSource(_ release: [UpstreamFile]) -> UpstreamFile? {
+        let sorted = release.sorted { $0.filename < $1.filename }
+        return sorted.first { $0.coreMetadataSHA256 != nil && $0.filename.hasSuffix(".whl") }
+            ?? sorted.first { $0.coreMetadataSHA256 != nil }
+            ?? sorted.first
+    }
+
+    /// `Requires-Dist` of a file: from the store when it holds the same file, else from
+    /// upstream's PEP 658 metadata file, checked against its declared sha256.
+    private func requirements(of file: UpstreamFile) async throws(ReplicationError) -> [Requirement] {
+        let lines: [String]
+        if let known = try? await store.packages(filename: file.filename).first(where: { $0.sha256 == file.sha256 }) {
+            let info = (try? JSONSerialization.jsonObject(with: Data(known.metadataJSON.utf8))) as? [String: Any]
+            lines = info?["requires_dist"] as? [String] ?? []
+        } else {
+            guard file.coreMetadataSHA256 != nil else {
+                throw .badResponse("upstream offers no PEP 658 metadata for \(file.filename), so its dependencies are unknown")
+            }
+            let metadata = try await client.coreMetadata(of: file)
+            lines = CoreMetadata(parsing: metadata).requiresDist
+        }
+        return lines.compactMap { try? Requirement(parsing: $0) }
+    }
+}
