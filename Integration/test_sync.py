@@ -284,7 +284,13 @@ def test_on_demand_records_now_and_fetches_once_on_first_request(primary, workdi
             wheel = "urllib3-2.2.3-py3-none-any.whl"
             url = next(f["url"] for f in requests.get(f"{mirror.index()}urllib3/", headers=JSON_ACCEPT).json()["files"]
                        if f["filename"] == wheel)
-            assert requests.get(url + ".metadata").status_code == 200
+            # The metadata file too is fetched from upstream on first request, verified, kept.
+            metadata = requests.get(url + ".metadata")
+            assert metadata.status_code == 200 and b"Name: urllib3" in metadata.content
+            assert requests.get(url + ".metadata").content == metadata.content
+            assert sum(1 for p in proxy.requests if p.endswith("/" + wheel + ".metadata")) == 1
+            info = requests.get(f"{mirror.url}/pypi/default/pypi/urllib3/2.2.3/json").json()["info"]
+            assert info["name"] == "urllib3" and info["requires_python"] == ">=3.8"
             # Eight clients at once: one upstream fetch, eight identical answers.
             from concurrent.futures import ThreadPoolExecutor
             with ThreadPoolExecutor(8) as pool:

@@ -16,4 +16,16 @@ extension ContentStore {
                 arguments: [digests.md5, digests.blake2b256, package.id])
         }
     }
+
+    /// Keeps the PEP 658 metadata of on-demand content, fetched on first request and checked
+    /// against the recorded `metadataSHA256`, and fills in the package's metadata from it.
+    public func keepMetadata(_ bytes: [UInt8], metadataJSON: String, for package: Package) async throws {
+        let stored = try await storeBytes(bytes)
+        guard stored.sha256 == package.metadataSHA256 else {
+            throw StoreError(.digestMismatch, "the metadata of \(package.filename) has sha256 \(stored.sha256), not the \(package.metadataSHA256 ?? "none") recorded")
+        }
+        try await write { db in
+            try db.execute(sql: "UPDATE package SET metadata = ? WHERE id = ?", arguments: [metadataJSON, package.id])
+        }
+    }
 }

@@ -46,39 +46,46 @@ extension ContentStore {
     /// Records a package (or returns the one already recorded with the same filename and
     /// bytes). When the file itself is stored, `artifact` records its digests.
     public func record(_ new: NewPackage, artifact: FileDigests? = nil) async throws -> Package {
-        try await write { db in
-            if let artifact {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO artifact (sha256, size, md5, blake2b_256, created_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [artifact.sha256, artifact.size, artifact.md5, artifact.blake2b256, Timestamp.now().microseconds])
-            }
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM package WHERE filename = ? AND sha256 = ?", arguments: [new.filename, new.sha256])
-            {
-                var existing = Package(row: row)
-                // A package first recorded lazily gains its digests once the file is stored.
-                if let artifact, existing.md5 == nil || existing.blake2b256 == nil {
-                    try db.execute(
-                        sql: "UPDATE package SET md5 = ?, blake2b_256 = ? WHERE id = ?",
-                        arguments: [artifact.md5, artifact.blake2b256, existing.id])
-                    existing = Package(row: try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [existing.id])!)
-                }
-                return existing
-            }
+        try await write { db in try Self.record(db, new, artifact: artifact) }
+    }
+
+    /// Records packages whose files are not stored (on-demand content), in one transaction.
+    public func record(_ news: [NewPackage]) async throws -> [Package] {
+        try await write { db in try news.map { try Self.record(db, $0, artifact: nil) } }
+    }
+
+    private static func record(_ db: Database, _ new: NewPackage, artifact: FileDigests?) throws -> Package {
+        if let artifact {
             try db.execute(
-                sql: """
-                    INSERT INTO package (uuid, filename, sha256, size, md5, blake2b_256, name, name_normalized, version,
-                        packagetype, python_version, requires_python, metadata, metadata_sha256, upload_time, upstream_url, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    makeUUID(), new.filename, new.sha256, new.size, new.md5 ?? artifact?.md5, new.blake2b256 ?? artifact?.blake2b256,
-                    new.name, ProjectName.normalize(new.name), new.version, new.packageType, new.pythonVersion,
-                    new.requiresPython, new.metadataJSON, new.metadataSHA256, new.uploadTime.microseconds, new.upstreamURL,
-                    Timestamp.now().microseconds,
-                ])
-            return Package(row: try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+                sql: "INSERT OR IGNORE INTO artifact (sha256, size, md5, blake2b_256, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [artifact.sha256, artifact.size, artifact.md5, artifact.blake2b256, Timestamp.now().microseconds])
         }
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM package WHERE filename = ? AND sha256 = ?"), arguments: [new.filename, new.sha256])
+        {
+            var existing = Package(row: row)
+            // A package first recorded lazily gains its digests once the file is stored.
+            if let artifact, existing.md5 == nil || existing.blake2b256 == nil {
+                try db.execute(
+                    sql: "UPDATE package SET md5 = ?, blake2b_256 = ? WHERE id = ?", arguments: [artifact.md5, artifact.blake2b256, existing.id])
+                existing = Package(row: try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [existing.id])!)
+            }
+            return existing
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO package (uuid, filename, sha256, size, md5, blake2b_256, name, name_normalized, version,
+                    packagetype, python_version, requires_python, metadata, metadata_sha256, upload_time, upstream_url, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                makeUUID(), new.filename, new.sha256, new.size, new.md5 ?? artifact?.md5, new.blake2b256 ?? artifact?.blake2b256,
+                new.name, ProjectName.normalize(new.name), new.version, new.packageType, new.pythonVersion,
+                new.requiresPython, new.metadataJSON, new.metadataSHA256, new.uploadTime.microseconds, new.upstreamURL,
+                Timestamp.now().microseconds,
+            ])
+        return Package(row: try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM package WHERE id = ?"), arguments: [db.lastInsertedRowID])!)
     }
 
     /// Whether the file of this package is in the blob store.

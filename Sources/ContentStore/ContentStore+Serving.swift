@@ -1,4 +1,5 @@
 import GRDB
+import PythonPackaging
 
 /// The files of one project as a distribution serves them, and the project's status.
 public struct ServedProject: Sendable, Hashable {
@@ -85,9 +86,11 @@ extension ContentStore {
         }
     }
 
-    /// The packages of a repository version.
-    public func packages(repositoryID: Int64, version: Int) async throws -> [PackageInVersion] {
-        try await read { db in
+    /// The packages of a repository version; only those of `projects` (normalized names)
+    /// when given.
+    public func packages(repositoryID: Int64, version: Int, projects: Set<String>? = nil) async throws -> [PackageInVersion] {
+        let names = projects.map { JSONValue.array($0.sorted().map(JSONValue.string)).rendered }
+        return try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -96,10 +99,25 @@ extension ContentStore {
                     LEFT JOIN package_yank y ON y.repository_id = rc.repository_id AND y.package_id = p.id
                         AND y.version_added <= ?2 AND (y.version_removed IS NULL OR y.version_removed > ?2)
                     WHERE rc.repository_id = ?1 AND rc.version_added <= ?2 AND (rc.version_removed IS NULL OR rc.version_removed > ?2)
+                        AND (?3 IS NULL OR p.name_normalized IN (SELECT value FROM json_each(?3)))
                     ORDER BY p.name_normalized, p.filename
                     """,
-                arguments: [repositoryID, version]
+                arguments: [repositoryID, version, names]
             ).map { row in PackageInVersion(package: Package(row: row), yanked: row["yanked"], yankedReason: row["yank_reason"]) }
+        }
+    }
+
+    /// The projects (normalized names) a repository version holds files of.
+    public func projectNames(repositoryID: Int64, version: Int) async throws -> Set<String> {
+        try await read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT p.name_normalized FROM repository_content rc JOIN package p ON p.id = rc.package_id
+                        WHERE rc.repository_id = ? AND rc.version_added <= ? AND (rc.version_removed IS NULL OR rc.version_removed > ?)
+                        """,
+                    arguments: [repositoryID, version, version]))
         }
     }
 }

@@ -9,14 +9,11 @@ public struct SyncState: Sendable, Hashable {
     public var serial: Int64?
     /// The ETag of the upstream's index root at the last complete sync.
     public var rootETag: String?
-    /// Per project (normalized): what was last applied in full.
-    public var projects: [String: ProjectSyncState]
 
-    public init(filter: String, serial: Int64? = nil, rootETag: String? = nil, projects: [String: ProjectSyncState] = [:]) {
+    public init(filter: String, serial: Int64? = nil, rootETag: String? = nil) {
         self.filter = filter
         self.serial = serial
         self.rootETag = rootETag
-        self.projects = projects
     }
 }
 
@@ -49,17 +46,30 @@ public struct SyncCompletion: Sendable {
 }
 
 extension ContentStore {
-    /// The state recorded for a repository's syncs from `url`, if any.
+    /// The state recorded for a repository's syncs from `url`, if any (without its projects,
+    /// which a sync needs only when the listing changed).
     public func syncState(repositoryID: Int64, url: String) async throws -> SyncState? {
         try await read { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM sync_state WHERE repository_id = ? AND url = ?", arguments: [repositoryID, url])
             else { return nil }
+            return SyncState(filter: row["filter"], serial: row["serial"], rootETag: row["root_etag"])
+        }
+    }
+
+    /// Per project (normalized), the upstream page last applied in full by syncs from `url`.
+    public func syncProjectStates(repositoryID: Int64, url: String) async throws -> [String: ProjectSyncState] {
+        try await read { db in
             var projects: [String: ProjectSyncState] = [:]
-            for project in try Row.fetchAll(db, sql: "SELECT * FROM sync_project_state WHERE sync_state_id = ?", arguments: [row["id"] as Int64]) {
-                projects[project["project"]] = ProjectSyncState(serial: project["serial"], etag: project["etag"])
-            }
-            return SyncState(filter: row["filter"], serial: row["serial"], rootETag: row["root_etag"], projects: projects)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT p.project, p.serial, p.etag FROM sync_project_state p JOIN sync_state s ON s.id = p.sync_state_id
+                    WHERE s.repository_id = ? AND s.url = ?
+                    """,
+                arguments: [repositoryID, url])
+            while let row = try rows.next() { projects[row[0]] = ProjectSyncState(serial: row[1], etag: row[2]) }
+            return projects
         }
     }
 

@@ -24,13 +24,12 @@ extension ContentStore {
             try closeYank(db, repositoryID: repositoryID, packageID: id, at: next)
             events.append(JournalEvent(package: try packageRow(db, id: id), action: .remove))
         }
+        let insertContent = try db.cachedStatement(sql: "INSERT INTO repository_content (repository_id, package_id, version_added) VALUES (?, ?, ?)")
         for id in orderedUnique(changes.add) {
             let package = try packageRow(db, id: id)
             try claimFilename(db, repositoryID: repositoryID, package: package)
             if try isPresent(db, repositoryID: repositoryID, packageID: id) { continue }
-            try db.execute(
-                sql: "INSERT INTO repository_content (repository_id, package_id, version_added) VALUES (?, ?, ?)",
-                arguments: [repositoryID, id, next])
+            try insertContent.execute(arguments: [repositoryID, id, next])
             events.append(JournalEvent(package: package, action: .add))
         }
         for (id, reason) in changes.yank.sorted(by: { $0.key < $1.key }) {
@@ -74,7 +73,7 @@ extension ContentStore {
         let filename: String = package["filename"]
         let sha256: String = package["sha256"]
         if let existing = try String.fetchOne(
-            db, sql: "SELECT sha256 FROM repository_filename WHERE repository_id = ? AND filename = ?", arguments: [repositoryID, filename])
+            db.cachedStatement(sql: "SELECT sha256 FROM repository_filename WHERE repository_id = ? AND filename = ?"), arguments: [repositoryID, filename])
         {
             guard existing == sha256 else {
                 throw StoreError(
@@ -83,14 +82,13 @@ extension ContentStore {
             }
             return
         }
-        try db.execute(
-            sql: "INSERT INTO repository_filename (repository_id, filename, sha256) VALUES (?, ?, ?)",
-            arguments: [repositoryID, filename, sha256])
+        try db.cachedStatement(sql: "INSERT INTO repository_filename (repository_id, filename, sha256) VALUES (?, ?, ?)")
+            .execute(arguments: [repositoryID, filename, sha256])
     }
 
     static func isPresent(_ db: Database, repositoryID: Int64, packageID: Int64) throws -> Bool {
         try Row.fetchOne(
-            db, sql: "SELECT 1 FROM repository_content WHERE repository_id = ? AND package_id = ? AND version_removed IS NULL",
+            db.cachedStatement(sql: "SELECT 1 FROM repository_content WHERE repository_id = ? AND package_id = ? AND version_removed IS NULL"),
             arguments: [repositoryID, packageID]) != nil
     }
 
@@ -148,7 +146,7 @@ extension ContentStore {
     }
 
     static func packageRow(_ db: Database, id: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM package WHERE id = ?"), arguments: [id]) else {
             throw StoreError(.notFound, "there is no package \(id)")
         }
         return row

@@ -7,9 +7,10 @@ import ServiceLifecycle
 /// 691), the Warehouse JSON API and twine's upload API; files at `/packages/…` by sha256 (PyPI's
 /// layout, which pages link to) and at `/pulp/content/<base_path>/<filename>` (pulp_python's);
 /// and `/livez`, `/readyz` and `/metrics`.
-/// Brings the bytes of a package recorded without them (on-demand content) into the store,
-/// or throws saying why not. The replication side provides it; the server only calls it.
-public typealias FetchMissingFile = @Sendable (Package) async throws -> Void
+/// Brings the bytes of a package recorded without them (on-demand content) into the store —
+/// its PEP 658 metadata file when the flag is set — or throws saying why not. The replication
+/// side provides it; the server only calls it.
+public typealias FetchMissingFile = @Sendable (_ package: Package, _ metadata: Bool) async throws -> Void
 
 public enum IndexServer {
     /// Builds the application: routes, the page cache and the watcher that notices changes

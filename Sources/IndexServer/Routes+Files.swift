@@ -97,11 +97,11 @@ extension Routes {
 
     /// Fetches on-demand content from its upstream on first request; its size once stored.
     private func fetchFromUpstream(_ file: ServedFile, filename: String, path: FilePath) async throws -> Int64 {
-        guard !file.isMetadata, let upstream = file.package.upstreamURL, let fetchMissing else {
+        guard let upstream = file.package.upstreamURL, let fetchMissing else {
             throw HTTPFailure(.notFound, "The file '\(filename)' is recorded but its bytes are not stored here.")
         }
         do {
-            try await fetchMissing(file.package)
+            try await fetchMissing(file.package, file.isMetadata)
         } catch {
             throw HTTPFailure(.badGateway, "Fetching '\(filename)' from the upstream \(Self.origin(of: upstream)) failed: \(error)")
         }

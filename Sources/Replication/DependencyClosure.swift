@@ -104,7 +104,10 @@ struct DependencyClosure: Sendable {
     /// upstream's PEP 658 metadata file, checked against its declared sha256.
     private func requirements(of file: UpstreamFile) async throws(ReplicationError) -> [Requirement] {
         let lines: [String]
-        if let known = try? await store.packages(filename: file.filename).first(where: { $0.sha256 == file.sha256 }) {
+        // The store's copy is complete only when the file itself was read (on-demand content
+        // holds name and version until its metadata is fetched).
+        let known = try? await store.packages(filename: file.filename).first(where: { $0.sha256 == file.sha256 })
+        if let known, (try? await store.isStored(known)) == true {
             let info = (try? JSONSerialization.jsonObject(with: Data(known.metadataJSON.utf8))) as? [String: Any]
             lines = info?["requires_dist"] as? [String] ?? []
         } else {

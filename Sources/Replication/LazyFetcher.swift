@@ -1,5 +1,6 @@
 public import ContentStore
 public import Logging
+import PythonPackaging
 import Synchronization
 
 /// Fetches the file of on-demand content from its upstream the first time it is asked for,
@@ -15,21 +16,30 @@ public final class LazyFetcher: Sendable {
         self.client = try UpstreamClient(settings: settings, logger: logger)
     }
 
-    /// Returns once the package's bytes are in the store; throws a `ReplicationError` naming
-    /// the upstream when they cannot be fetched or do not match.
-    public func fetch(_ package: Package) async throws {
+    /// Returns once the package's bytes (or, with `metadata`, its PEP 658 metadata file) are
+    /// in the store; throws a `ReplicationError` naming the upstream when they cannot be
+    /// fetched or do not match what was recorded.
+    public func fetch(_ package: Package, metadata: Bool = false) async throws {
         guard let url = package.upstreamURL else {
             throw ReplicationError.badResponse("\(package.filename) was not recorded from an upstream, so there is nowhere to fetch it from")
         }
+        let key = package.sha256 + (metadata ? ".metadata" : "")
         let task = inFlight.withLock { running in
-            if let task = running[package.sha256] { return task }
+            if let task = running[key] { return task }
             let task = Task {
-                defer { _ = self.inFlight.withLock { $0.removeValue(forKey: package.sha256) } }
-                let file = UpstreamFile(filename: package.filename, url: url, sha256: package.sha256, size: package.size)
-                let blob = try await self.client.download(file, into: self.store.blobs)
-                try await self.store.keep(blob, for: package)
+                defer { _ = self.inFlight.withLock { $0.removeValue(forKey: key) } }
+                let file = UpstreamFile(
+                    filename: package.filename, url: url, sha256: package.sha256, size: package.size, coreMetadataSHA256: package.metadataSHA256)
+                if metadata {
+                    let bytes = try await self.client.coreMetadata(of: file)
+                    let members = CoreMetadata(parsing: bytes).warehouseInfoMembers
+                    try await self.store.keepMetadata(bytes, metadataJSON: JSONValue.object(members).rendered, for: package)
+                } else {
+                    let blob = try await self.client.download(file, into: self.store.blobs)
+                    try await self.store.keep(blob, for: package)
+                }
             }
-            running[package.sha256] = task
+            running[key] = task
             return task
         }
         try await task.value

@@ -104,107 +104,58 @@ public struct Synchronizer: Sendable {
             serialsTrusted = false
         }
 
-        var unchanged = Set<String>()
+        var tally = SyncTally()
         var toRead: [UpstreamProjectEntry] = []
-        var seen = Set<String>()
-        for entry in root.projects where filter.wants(project: entry.normalized) && seen.insert(entry.normalized).inserted {
-            if serialsTrusted, let serial = entry.serial, let known = state?.projects[entry.normalized], known.serial == serial {
-                unchanged.insert(entry.normalized)
+        var listed = Set<String>()
+        let known = state == nil ? [:] : try await store.syncProjectStates(repositoryID: repositoryID, url: request.upstream.url)
+        for entry in root.projects where filter.wants(project: entry.normalized) && listed.insert(entry.normalized).inserted {
+            if serialsTrusted, let serial = entry.serial, known[entry.normalized]?.serial == serial {
+                tally.unchanged.insert(entry.normalized)
             } else {
                 toRead.append(entry)
             }
         }
         if let included = filter.includedProjects {
-            for missing in included.subtracting(seen).sorted() {
-                report.failures.append(SyncFailure(subject: missing, .badResponse("the upstream index does not list '\(missing)'")))
+            for missing in included.subtracting(listed).sorted() {
+                tally.failures.append(SyncFailure(subject: missing, .badResponse("the upstream index does not list '\(missing)'")))
             }
         }
-
-        let reads = await concurrentMap(toRead, limit: max(4, request.connection.downloadConcurrency)) { [prefetched] entry in
-            if let read = prefetched[entry.normalized] { return read }
-            return await readProject(entry, upstream: request.upstream, client: client, etag: state?.projects[entry.normalized]?.etag)
-        }
+        let etags = known.compactMapValues(\.etag)
         report.projectsChecked = toRead.count
-        var offered: [String: [UpstreamFile]] = [:]
-        var projectStates: [String: ProjectSyncState?] = [:]
-        var failedProjects = Set<String>()
-        for (entry, read) in zip(toRead, reads) {
-            switch read {
-            case .notModified:
-                unchanged.insert(entry.normalized)
-                projectStates[entry.normalized] = ProjectSyncState(serial: entry.serial, etag: state?.projects[entry.normalized]?.etag)
-            case .gone:
-                offered[entry.normalized] = []
-                projectStates[entry.normalized] = .some(nil)
-            case .failed(let failure):
-                report.failures.append(failure)
-                unchanged.insert(entry.normalized)
-                failedProjects.insert(entry.normalized)
-            case .read(let project, let unverifiable, let etag):
-                let selected = filter.select(project.files, project: entry.normalized, now: now)
-                offered[entry.normalized] = selected
-                let withoutHash = filter.select(
-                    unverifiable.map { UpstreamFile(filename: $0, url: "", sha256: "") }, project: entry.normalized, now: now)
-                for file in withoutHash {
-                    report.failures.append(SyncFailure(subject: file.filename, .badResponse("upstream declares no sha256 for it, so it cannot be verified")))
-                    failedProjects.insert(entry.normalized)
-                }
-                let heldBack = filter.minimumAgeSeconds > 0 && project.files.contains { file in
-                    file.uploadTime.map { $0.microseconds > now.microseconds - filter.minimumAgeSeconds * 1_000_000 } ?? false
-                }
-                // A project with files held back by the cool-down is read again next time.
-                projectStates[entry.normalized] = heldBack ? .some(nil) : ProjectSyncState(serial: entry.serial ?? project.serial, etag: etag)
-            }
-        }
 
-        let repository = try await store.repository(id: repositoryID)
-        var local: [String: [LocalFile]] = [:]
-        for held in try await store.packages(repositoryID: repositoryID, version: repository.latestVersion) {
-            local[held.package.nameNormalized, default: []].append(
-                LocalFile(
-                    packageID: held.package.id, filename: held.package.filename, sha256: held.package.sha256,
-                    yanked: held.yanked ? .yanked(reason: held.yankedReason) : .notYanked))
+        // Projects are read, planned and acquired in slices, so memory stays bounded by the
+        // slice, not by the size of the upstream; the slices' changes land together at the end.
+        let version = try await store.repository(id: repositoryID).latestVersion
+        let step = ChunkStep(
+            request: request, filter: filter, repositoryID: repositoryID, version: version, client: client, now: now, prefetched: prefetched,
+            etags: etags)
+        var index = 0
+        while index < toRead.count {
+            let slice = Array(toRead[index..<min(index + 2_000, toRead.count)])
+            index += slice.count
+            try await process(slice, step, into: &tally)
         }
-        let plan = SyncPlanner.plan(offered: offered, unchanged: unchanged, local: local, mirror: request.mirror)
-        for conflict in plan.conflicts {
-            report.failures.append(
-                SyncFailure(subject: conflict.filename, .refused("the repository holds other bytes under this filename; a filename is never reused, so upstream's file was not taken")))
-            failedProjects.insert(ProjectName.normalize(conflict.distribution?.name.original ?? conflict.filename))
-        }
-
-        let acquired = await concurrentMap(plan.acquire, limit: max(1, request.connection.downloadConcurrency)) { file in
-            await acquire(file, policy: request.policy, client: client, now: now)
-        }
-        var changes = ContentChanges(remove: plan.remove, yank: plan.yank, unyank: plan.unyank)
-        for (file, result) in zip(plan.acquire, acquired) {
-            switch result {
-            case .success(let package):
-                changes.add.append(package.id)
-                if case .yanked(let reason) = file.yanked { changes.yank[package.id] = reason }
-            case .failure(let failure):
-                report.failures.append(failure)
-                failedProjects.insert(ProjectName.normalize(file.distribution?.name.original ?? file.filename))
-            }
+        if request.mirror {
+            // What the repository holds that upstream no longer lists (or the filter no longer
+            // wants) goes; projects that failed to read stay as they are.
+            let vanished = try await store.projectNames(repositoryID: repositoryID, version: version).subtracting(listed)
+            let local = try await localFiles(repositoryID: repositoryID, version: version, projects: vanished)
+            tally.apply(SyncPlanner.plan(offered: [:], unchanged: [], local: local, mirror: true), acquired: [], local: local)
         }
         // A project with a failure is read again next time, whatever its serial says.
-        for project in failedProjects { projectStates[project] = .some(nil) }
+        for project in tally.failedProjects { tally.projectStates[project] = .some(nil) }
 
-        let completion = SyncCompletion(changes: changes, root: report.failures.isEmpty ? (root.serial, rootETag) : nil, projects: projectStates)
-        let version = try await store.completeSync(
+        report.failures += tally.failures
+        let completion = SyncCompletion(
+            changes: tally.changes, root: report.failures.isEmpty ? (root.serial, rootETag) : nil, projects: tally.projectStates)
+        let newVersion = try await store.completeSync(
             repositoryID: repositoryID, distributionName: request.distribution, url: request.upstream.url, filter: fingerprint,
             completion: completion)
-        report.repositoryVersion = version?.number
-        if version != nil {
-            var projectOf: [Int64: String] = [:]
-            for (project, files) in local { for file in files { projectOf[file.packageID] = project } }
-            let added = Set(changes.add).subtracting(projectOf.keys)
-            for (file, result) in zip(plan.acquire, acquired) {
-                if case .success(let package) = result { projectOf[package.id] = ProjectName.normalize(file.distribution?.name.original ?? file.filename) }
-            }
-            report.filesAdded = added.count
-            report.filesRemoved = Set(changes.remove).count
-            let touched = added.union(changes.remove).union(changes.yank.keys).union(changes.unyank)
-            report.projectsChanged = Set(touched.compactMap { projectOf[$0] }).count
+        report.repositoryVersion = newVersion?.number
+        if newVersion != nil {
+            report.filesAdded = tally.filesAdded
+            report.filesRemoved = Set(tally.changes.remove).count
+            report.projectsChanged = tally.changedProjects.count
         }
         return report
     }
@@ -256,7 +207,7 @@ public struct Synchronizer: Sendable {
         case failed(SyncFailure)
     }
 
-    private func readProject(_ entry: UpstreamProjectEntry, upstream: UpstreamIndex, client: UpstreamClient, etag: String?) async -> ProjectRead {
+    func readProject(_ entry: UpstreamProjectEntry, upstream: UpstreamIndex, client: UpstreamClient, etag: String?) async -> ProjectRead {
         let url = upstream.projectURL(entry.normalized)
         do {
             for attempt in 0...client.settings.maxRetries {
@@ -284,20 +235,12 @@ public struct Synchronizer: Sendable {
         }
     }
 
-    /// A package for an upstream file: the one already recorded with the same bytes, or (on
-    /// demand) the file recorded with its metadata, or the file downloaded, verified and read.
-    private func acquire(_ file: UpstreamFile, policy: SyncPolicy, client: UpstreamClient, now: Timestamp) async -> Result<Package, SyncFailure> {
+    /// A package for an upstream file: the one already stored with the same bytes, or the
+    /// file downloaded, verified and read.
+    func acquire(_ file: UpstreamFile, client: UpstreamClient, now: Timestamp) async -> Result<Package, SyncFailure> {
         do {
             for known in try await store.packages(filename: file.filename) where known.sha256 == file.sha256 {
-                if policy == .onDemand { return .success(known) }
                 if try await store.isStored(known) { return .success(known) }
-            }
-            if policy == .onDemand, file.size != nil {
-                do {
-                    return .success(try await recordOnDemand(file, client: client, now: now))
-                } catch {
-                    return .failure(SyncFailure(subject: file.filename, error))
-                }
             }
             let blob: WrittenBlob
             do {
@@ -325,40 +268,33 @@ extension Duration {
 }
 
 extension Synchronizer {
-    /// Records an upstream file without downloading it: its identity and upload time from the
-    /// page, its metadata from the PEP 658 file when upstream offers one (stored, so clients
-    /// resolve without downloading), else name and version from the filename.
-    func recordOnDemand(_ file: UpstreamFile, client: UpstreamClient, now: Timestamp) async throws(ReplicationError) -> Package {
-        guard let distribution = file.distribution, let size = file.size else {
-            throw .badResponse("\(file.filename) is not a distribution filename, or upstream does not declare its size")
-        }
-        var name = distribution.name.original
-        var version = distribution.versionText
-        var members: [(String, JSONValue)] = [("name", .string(name)), ("version", .string(version))]
-        var metadataSHA256: String?
-        if file.coreMetadataSHA256 != nil {
-            let bytes = try await client.coreMetadata(of: file)
-            let metadata = CoreMetadata(parsing: bytes)
-            name = metadata.name ?? name
-            version = metadata.version ?? version
-            members = metadata.warehouseInfoMembers
-            do {
-                metadataSHA256 = try await store.storeBytes(bytes).sha256
-            } catch {
-                throw .refused("cannot store the metadata of \(file.filename): \(error)")
+    /// Records upstream files without downloading them, in one transaction: identity, size,
+    /// upload time and requires-python from the page, name and version from the filename, and
+    /// the PEP 658 metadata hash, whose file the server fetches with the distribution's on
+    /// first request. Files whose page does not declare a size are downloaded instead.
+    func recordOnDemand(_ files: [UpstreamFile], client: UpstreamClient, now: Timestamp) async throws -> [Result<Package, SyncFailure>] {
+        var results = [Result<Package, SyncFailure>?](repeating: nil, count: files.count)
+        var news: [(index: Int, package: NewPackage)] = []
+        for (index, file) in files.enumerated() {
+            guard let distribution = file.distribution, let size = file.size else {
+                results[index] = await acquire(file, client: client, now: now)
+                continue
             }
+            let members: [(String, JSONValue)] = [
+                ("name", .string(distribution.name.original)), ("version", .string(distribution.versionText)),
+                ("requires_python", .optional(file.requiresPython)),
+            ]
+            news.append(
+                (index, NewPackage(
+                    filename: file.filename, sha256: file.sha256, size: size, md5: nil, blake2b256: nil, name: distribution.name.original,
+                    version: distribution.versionText, packageType: distribution.packageType, pythonVersion: distribution.pythonVersion,
+                    requiresPython: file.requiresPython, metadataJSON: JSONValue.object(members).rendered, metadataSHA256: file.coreMetadataSHA256,
+                    uploadTime: file.uploadTime ?? now, upstreamURL: file.url)))
         }
-        let new = NewPackage(
-            filename: file.filename, sha256: file.sha256, size: size, md5: nil, blake2b256: nil, name: name, version: version,
-            packageType: distribution.packageType, pythonVersion: distribution.pythonVersion, requiresPython: file.requiresPython,
-            metadataJSON: JSONValue.object(members).rendered, metadataSHA256: metadataSHA256, uploadTime: file.uploadTime ?? now,
-            upstreamURL: file.url)
-        do {
-            let package = try await store.record(new)
-            progress(.fileStored(file.filename, bytes: 0))
-            return package
-        } catch {
-            throw .refused("cannot record \(file.filename): \(error)")
+        for (item, package) in zip(news, try await store.record(news.map(\.package))) {
+            results[item.index] = .success(package)
+            progress(.fileStored(package.filename, bytes: 0))
         }
+        return results.map { $0! }
     }
 }

@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         // need credentials or TLS settings take them from the environment, as `sync` does.
         let fetcher = try LazyFetcher(store: contentStore, settings: Self.lazyFetchSettings(environment), logger: logger)
         let app = IndexServer.buildApplication(
-            configuration: configuration, store: contentStore, logger: logger, fetchMissing: { try await fetcher.fetch($0) }
+            configuration: configuration, store: contentStore, logger: logger, fetchMissing: { try await fetcher.fetch($0, metadata: $1) }
         ) { actualPort in
             let shownHost = host == "0.0.0.0" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
             for distribution in distributions {

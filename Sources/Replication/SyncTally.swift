@@ -1,0 +1,48 @@
+import ContentStore
+import PythonPackaging
+
+/// What a sync has decided and done so far, accumulated slice by slice.
+struct SyncTally {
+    var changes = ContentChanges()
+    var projectStates: [String: ProjectSyncState?] = [:]
+    var unchanged = Set<String>()
+    var failedProjects = Set<String>()
+    var changedProjects = Set<String>()
+    var failures: [SyncFailure] = []
+    var filesAdded = 0
+
+    /// Takes in one plan and the outcome of acquiring its files.
+    mutating func apply(_ plan: SyncPlan, acquired: [Result<Package, SyncFailure>], local: [String: [LocalFile]]) {
+        var projectOf: [Int64: String] = [:]
+        for (project, files) in local { for file in files { projectOf[file.packageID] = project } }
+        for conflict in plan.conflicts {
+            failures.append(
+                SyncFailure(
+                    subject: conflict.filename,
+                    .refused("the repository holds other bytes under this filename; a filename is never reused, so upstream's file was not taken")))
+            failedProjects.insert(Self.project(of: conflict))
+        }
+        for (file, result) in zip(plan.acquire, acquired) {
+            switch result {
+            case .success(let package):
+                changes.add.append(package.id)
+                filesAdded += 1
+                changedProjects.insert(Self.project(of: file))
+                if case .yanked(let reason) = file.yanked { changes.yank[package.id] = reason }
+            case .failure(let failure):
+                failures.append(failure)
+                failedProjects.insert(Self.project(of: file))
+            }
+        }
+        changes.remove += plan.remove
+        changes.unyank += plan.unyank
+        changes.yank.merge(plan.yank) { _, new in new }
+        for id in plan.remove + plan.unyank + Array(plan.yank.keys) {
+            if let project = projectOf[id] { changedProjects.insert(project) }
+        }
+    }
+
+    static func project(of file: UpstreamFile) -> String {
+        ProjectName.normalize(file.distribution?.name.original ?? file.filename)
+    }
+}

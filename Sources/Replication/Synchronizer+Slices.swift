@@ -1,0 +1,78 @@
+import ContentStore
+import PythonPackaging
+
+/// What every slice of a sync shares.
+struct ChunkStep: Sendable {
+    let request: SyncRequest
+    let filter: RemoteFilter
+    let repositoryID: Int64
+    let version: Int
+    let client: UpstreamClient
+    let now: Timestamp
+    /// Pages already read (by the dependency closure).
+    let prefetched: [String: Synchronizer.ProjectRead]
+    /// ETags of project pages as last applied, for conditional requests.
+    let etags: [String: String]
+}
+
+extension Synchronizer {
+    /// Reads a slice of projects, plans them against the repository, and acquires their files.
+    func process(_ slice: [UpstreamProjectEntry], _ step: ChunkStep, into tally: inout SyncTally) async throws {
+        let reads = await concurrentMap(slice, limit: max(4, step.request.connection.downloadConcurrency)) { entry in
+            if let read = step.prefetched[entry.normalized] { return read }
+            return await readProject(entry, upstream: step.request.upstream, client: step.client, etag: step.etags[entry.normalized])
+        }
+        var offered: [String: [UpstreamFile]] = [:]
+        for (entry, read) in zip(slice, reads) {
+            switch read {
+            case .notModified:
+                tally.unchanged.insert(entry.normalized)
+                tally.projectStates[entry.normalized] = ProjectSyncState(serial: entry.serial, etag: step.etags[entry.normalized])
+            case .gone:
+                offered[entry.normalized] = []
+                tally.projectStates[entry.normalized] = .some(nil)
+            case .failed(let failure):
+                tally.failures.append(failure)
+                tally.unchanged.insert(entry.normalized)
+                tally.failedProjects.insert(entry.normalized)
+            case .read(let project, let unverifiable, let etag):
+                offered[entry.normalized] = step.filter.select(project.files, project: entry.normalized, now: step.now)
+                let withoutHash = step.filter.select(
+                    unverifiable.map { UpstreamFile(filename: $0, url: "", sha256: "") }, project: entry.normalized, now: step.now)
+                for file in withoutHash {
+                    tally.failures.append(SyncFailure(subject: file.filename, .badResponse("upstream declares no sha256 for it, so it cannot be verified")))
+                    tally.failedProjects.insert(entry.normalized)
+                }
+                let cutoff = step.now.microseconds - step.filter.minimumAgeSeconds * 1_000_000
+                let heldBack = step.filter.minimumAgeSeconds > 0 && project.files.contains { ($0.uploadTime?.microseconds ?? 0) > cutoff }
+                // A project with files held back by the cool-down is read again next time.
+                tally.projectStates[entry.normalized] = heldBack ? .some(nil) : ProjectSyncState(serial: entry.serial ?? project.serial, etag: etag)
+            }
+        }
+        let local = try await localFiles(repositoryID: step.repositoryID, version: step.version, projects: Set(offered.keys))
+        let plan = SyncPlanner.plan(offered: offered, unchanged: [], local: local, mirror: step.request.mirror)
+        let acquired =
+            switch step.request.policy {
+            case .immediate:
+                await concurrentMap(plan.acquire, limit: max(1, step.request.connection.downloadConcurrency)) { file in
+                    await acquire(file, client: step.client, now: step.now)
+                }
+            case .onDemand:
+                try await recordOnDemand(plan.acquire, client: step.client, now: step.now)
+            }
+        tally.apply(plan, acquired: acquired, local: local)
+    }
+
+    /// The repository's files of some projects, by project.
+    func localFiles(repositoryID: Int64, version: Int, projects: Set<String>) async throws -> [String: [LocalFile]] {
+        guard !projects.isEmpty else { return [:] }
+        var local: [String: [LocalFile]] = [:]
+        for held in try await store.packages(repositoryID: repositoryID, version: version, projects: projects) {
+            local[held.package.nameNormalized, default: []].append(
+                LocalFile(
+                    packageID: held.package.id, filename: held.package.filename, sha256: held.package.sha256,
+                    yanked: held.yanked ? .yanked(reason: held.yankedReason) : .notYanked))
+        }
+        return local
+    }
+}
