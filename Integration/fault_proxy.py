@@ -5,6 +5,7 @@ passes the client's Host header on, so the upstream's absolute links point back 
 from __future__ import annotations
 
 import http.client
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -17,6 +18,8 @@ class FaultProxy:
         self.fail_first: dict[str, list[int]] = {}  # path suffix -> statuses to answer first
         self.file_delay = 0.0                   # seconds before each file body
         self.down = False                       # refuse everything (connection closed)
+        self.stale_root: bytes | None = None    # a root listing to serve instead (a lagging cache)
+        self.stale_count = 0                    # how many times to serve it
         self.requests: list[str] = []
         self.lock = threading.Lock()
         proxy = self
@@ -57,6 +60,16 @@ class FaultProxy:
                     request.send_header("Content-Length", "0")
                     request.end_headers()
                     return
+            if self.stale_root is not None and self.stale_count > 0 and request.path.endswith("/simple/"):
+                self.stale_count -= 1
+                serial = str(json.loads(self.stale_root)["meta"]["_last-serial"])
+                request.send_response(200)
+                request.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
+                request.send_header("X-PyPI-Last-Serial", serial)
+                request.send_header("Content-Length", str(len(self.stale_root)))
+                request.end_headers()
+                request.wfile.write(self.stale_root)
+                return
         connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
         headers = {name: value for name, value in request.headers.items() if name.lower() in ("accept", "if-none-match", "host", "range")}
         connection.request("GET", request.path, headers=headers)

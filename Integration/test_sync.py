@@ -320,3 +320,73 @@ def test_on_demand_records_now_and_fetches_once_on_first_request(primary, workdi
             mirror.stop()
     finally:
         proxy.close()
+
+
+def test_a_lagging_listing_is_read_again_and_never_applied(server, workdir):
+    corpus = corpus_dir()
+    change_upstream(server, "upload", str(corpus / "six-1.16.0-py2.py3-none-any.whl"))
+    old_root = requests.get(server.index(), headers=JSON_ACCEPT).content
+    change_upstream(server, "upload", str(corpus / "six-1.17.0-py2.py3-none-any.whl"))
+    proxy = FaultProxy(server.url)
+    upstream = f"{proxy.url}/pypi/default/"
+    try:
+        assert sync(workdir / "mirror", upstream)["files_added"] == 2
+        mirror = Server(workdir / "mirror")
+        try:
+            # A cache serves a listing older than the one applied, twice, then catches up.
+            change_upstream(server, "upload", str(corpus / "certifi-2024.8.30-py3-none-any.whl"))
+            proxy.stale_root, proxy.stale_count = old_root, 2
+            summary = sync(workdir / "mirror", upstream)
+            assert summary["failures"] == [] and summary["files_added"] == 1 and proxy.stale_count == 0
+            assert len(content(workdir / "mirror")) == 3
+            # The running mirror server serves the new state without a restart.
+            deadline = time.monotonic() + 10
+            while "certifi" not in {p["name"] for p in requests.get(mirror.index(), headers=JSON_ACCEPT).json()["projects"]}:
+                assert time.monotonic() < deadline, "the mirror server did not pick up the sync"
+                time.sleep(0.05)
+            # A listing that stays older than what was applied fails the sync; nothing changes.
+            change_upstream(server, "upload", str(corpus / "urllib3-2.2.3-py3-none-any.whl"))
+            proxy.stale_root, proxy.stale_count = old_root, 100
+            result = run(binary(), "sync", "--data-dir", workdir / "mirror", "--upstream", upstream, "--json", "--max-retries", "1",
+                         check=False)
+            assert result.returncode != 0 and "older than serial" in result.stderr, result.stderr
+            assert "urllib3-2.2.3-py3-none-any.whl" not in content(workdir / "mirror")
+        finally:
+            mirror.stop()
+    finally:
+        proxy.close()
+
+
+def test_stored_remote_synced_by_name_and_on_a_schedule(primary, workdir):
+    mirror_dir = workdir / "mirror"
+    upstream = upstream_of(primary)
+    created = json.loads(run(binary(), "remote", "create", "capsule", "--data-dir", mirror_dir, "--json", "--upstream", upstream,
+                             "--include", "six", "--password", "s3cret", "--username", "mirror").stdout)
+    assert created["name"] == "capsule" and json.loads(json.dumps(created["settings"]))["includes"] == ["six"]
+    assert {f["name"]: f["is_set"] for f in created["hidden_fields"]} == {"client_key": False, "username": True, "password": True}
+    assert "s3cret" not in json.dumps(created)
+    bad = run(binary(), "remote", "create", "broken", "--data-dir", mirror_dir, "--upstream", upstream, "--include", "six>>1",
+              check=False)
+    assert bad.returncode != 0 and "not a PEP 508 requirement" in bad.stderr
+    summary = json.loads(run(binary(), "sync", "--data-dir", mirror_dir, "--remote", "capsule", "--json").stdout.splitlines()[-1])
+    assert summary["files_added"] == 3
+    shown = json.loads(run(binary(), "remote", "show", "capsule", "--data-dir", mirror_dir).stdout)
+    assert shown["last_result"]["files_added"] == 3 and shown["last_sync"]
+
+    # A remote with an interval is synced by the server process on its own.
+    run(binary(), "remote", "create", "tools", "--data-dir", mirror_dir, "--upstream", upstream, "--include", "idna",
+        "--sync-interval", "1s", "--additive")
+    mirror = Server(mirror_dir)
+    try:
+        deadline = time.monotonic() + 20
+        while "idna-3.10.tar.gz" not in content(mirror_dir):
+            assert time.monotonic() < deadline, "the scheduled sync did not run"
+            time.sleep(0.2)
+        assert requests.get(f"{mirror.index()}idna/").status_code == 200
+    finally:
+        mirror.stop()
+    listed = json.loads(run(binary(), "remote", "list", "--data-dir", mirror_dir, "--json").stdout)
+    assert [r["name"] for r in listed] == ["capsule", "tools"]
+    assert next(r for r in listed if r["name"] == "tools")["last_result"]["failures"] == []
+    run(binary(), "remote", "delete", "tools", "--data-dir", mirror_dir)
+    assert "idna-3.10.tar.gz" in content(mirror_dir)

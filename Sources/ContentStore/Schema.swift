@@ -11,6 +11,9 @@ enum Schema {
         migrator.registerMigration("2: what each repository last synced from each upstream") { db in
             try db.execute(sql: version2)
         }
+        migrator.registerMigration("3: remotes stored by name") { db in
+            try db.execute(sql: version3)
+        }
         return migrator
     }
 
@@ -183,6 +186,19 @@ enum Schema {
             serial INTEGER,
             etag TEXT,
             PRIMARY KEY (sync_state_id, project)
+        );
+        """
+
+    private static let version3 = """
+        -- An upstream and how to mirror it, by name; `definition` is JSON with pulp_python's
+        -- remote field names. The last scheduled or requested sync's summary is kept.
+        CREATE TABLE remote (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+            definition TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            last_sync_at INTEGER,
+            last_result TEXT
         );
         """
 }

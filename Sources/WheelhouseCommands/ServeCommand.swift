@@ -57,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
                 Output.line("Upload: http://\(shownHost):\(actualPort)/pypi/\(distribution.basePath)/legacy/")
             }
         }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let scheduled = ScheduledSyncs(store: contentStore, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app, scheduled], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

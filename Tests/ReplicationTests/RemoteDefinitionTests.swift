@@ -1,0 +1,42 @@
+import Foundation
+import Replication
+import Testing
+
+@Suite("Stored remotes")
+struct RemoteDefinitionTests {
+    @Test("a remote round-trips through its stored form, with pulp_python's field names")
+    func roundTrip() throws {
+        var remote = RemoteDefinition(url: "https://pypi.org/")
+        remote.includes = ["django~=4.2,!=4.2.1"]
+        remote.excludePlatforms = ["windows"]
+        remote.keepLatestPackages = 2
+        remote.policy = "on_demand"
+        remote.password = "secret"
+        remote.syncIntervalSeconds = 3600
+        let stored = remote.encoded()
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [String: Any])
+        #expect(fields["keep_latest_packages"] as? Int == 2 && fields["exclude_platforms"] as? [String] == ["windows"])
+        #expect(fields["tls_validation"] as? Bool == true && fields["sync_interval_seconds"] as? Int == 3600)
+        #expect(try RemoteDefinition.decoded(stored) == remote)
+        // Fields left out take their defaults.
+        let sparse = try RemoteDefinition.decoded(#"{"url": "http://h/pypi/x/", "includes": ["six"]}"#)
+        #expect(sparse.policy == "immediate" && sparse.mirror && sparse.prereleases && sparse.includes == ["six"])
+        let request = try sparse.syncRequest()
+        #expect(request.upstream.simpleRoot == "http://h/pypi/x/simple/" && request.filter.includedProjects == ["six"])
+    }
+
+    @Test("settings that cannot work are refused with what to write instead", arguments: [
+        ("exclude_platforms", #"["beos"]"#, "unknown platform"), ("package_types", #"["wheel"]"#, "unknown package type"),
+        ("policy", #""streamed""#, "not available yet"), ("includes", #"["six>>1"]"#, "not a PEP 508 requirement"),
+        ("target_pythons", #"["3.11"]"#, "--with-dependencies"), ("url", #""ftp://h/""#, "http or https"),
+    ])
+    func refusals(field: String, value: String, message: String) throws {
+        let text = field == "url" ? "{\"url\": \(value)}" : "{\"url\": \"http://h/\", \"\(field)\": \(value)}"
+        let remote = try RemoteDefinition.decoded(text)
+        #expect {
+            try remote.syncRequest()
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+}
