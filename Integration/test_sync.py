@@ -370,6 +370,8 @@ def test_stored_remote_synced_by_name_and_on_a_schedule(primary, workdir):
     assert bad.returncode != 0 and "not a PEP 508 requirement" in bad.stderr
     summary = json.loads(run(binary(), "sync", "--data-dir", mirror_dir, "--remote", "capsule", "--json").stdout.splitlines()[-1])
     assert summary["files_added"] == 3
+    mixed = run(binary(), "sync", "--data-dir", mirror_dir, "--remote", "capsule", "--include", "idna", check=False)
+    assert mixed.returncode != 0 and "--replace" in mixed.stderr
     shown = json.loads(run(binary(), "remote", "show", "capsule", "--data-dir", mirror_dir).stdout)
     assert shown["last_result"]["files_added"] == 3 and shown["last_sync"]
 
@@ -390,3 +392,14 @@ def test_stored_remote_synced_by_name_and_on_a_schedule(primary, workdir):
     assert next(r for r in listed if r["name"] == "tools")["last_result"]["failures"] == []
     run(binary(), "remote", "delete", "tools", "--data-dir", mirror_dir)
     assert "idna-3.10.tar.gz" in content(mirror_dir)
+
+
+def test_cool_down_releases_files_as_time_passes(server, workdir):
+    change_upstream(server, "upload", str(corpus_dir() / "six-1.17.0-py2.py3-none-any.whl"))
+    held = sync(workdir / "mirror", upstream_of(server), "--min-age", "3s")
+    assert held["files_added"] == 0 and held["failures"] == []
+    time.sleep(3.2)
+    # Nothing changed upstream; the file is old enough now.
+    released = sync(workdir / "mirror", upstream_of(server), "--min-age", "3s")
+    assert released["files_added"] == 1
+    assert set(content(workdir / "mirror")) == {"six-1.17.0-py2.py3-none-any.whl"}

@@ -27,8 +27,6 @@ public struct SyncPlan: Sendable, Hashable {
     /// Upstream files whose filename the repository holds with other bytes: never replaced
     /// (a filename keeps its bytes), reported instead.
     public var conflicts: [UpstreamFile] = []
-    /// Projects whose content changes.
-    public var changedProjects: Set<String> = []
 
     public init() {}
 }
@@ -38,20 +36,17 @@ public struct SyncPlan: Sendable, Hashable {
 public enum SyncPlanner {
     /// - Parameters:
     ///   - offered: for each project read from upstream this time (normalized name), the files to mirror.
-    ///   - unchanged: projects not read because upstream says they did not change; kept as they are.
-    ///   - local: the repository's files, by project.
+    ///   - local: the repository's files, by project: those of the offered projects, and of
+    ///     projects to drop (ones upstream no longer lists or the filter no longer wants).
     ///   - mirror: make the repository equal the offered set (removing what upstream no longer
-    ///     offers or the filter no longer wants); when false, only add and update yanks.
-    public static func plan(
-        offered: [String: [UpstreamFile]], unchanged: Set<String>, local: [String: [LocalFile]], mirror: Bool
-    ) -> SyncPlan {
+    ///     offers); when false, only add and update yanks.
+    public static func plan(offered: [String: [UpstreamFile]], local: [String: [LocalFile]], mirror: Bool) -> SyncPlan {
         var plan = SyncPlan()
         for (project, files) in offered.sorted(by: { $0.key < $1.key }) {
             let held = Dictionary(local[project, default: []].map { ($0.filename, $0) }, uniquingKeysWith: { first, _ in first })
             for file in files.sorted(by: { $0.filename < $1.filename }) {
                 guard let existing = held[file.filename] else {
                     plan.acquire.append(file)
-                    plan.changedProjects.insert(project)
                     continue
                 }
                 guard existing.sha256 == file.sha256 else {
@@ -63,19 +58,16 @@ public enum SyncPlanner {
                 case .notYanked: plan.unyank.append(existing.packageID)
                 case .yanked(let reason): plan.yank[existing.packageID] = reason
                 }
-                plan.changedProjects.insert(project)
             }
             guard mirror else { continue }
             let wanted = Set(files.map(\.filename))
             for file in local[project, default: []] where !wanted.contains(file.filename) {
                 plan.remove.append(file.packageID)
-                plan.changedProjects.insert(project)
             }
         }
         if mirror {
-            for (project, files) in local.sorted(by: { $0.key < $1.key }) where offered[project] == nil && !unchanged.contains(project) {
+            for (project, files) in local.sorted(by: { $0.key < $1.key }) where offered[project] == nil {
                 plan.remove.append(contentsOf: files.map(\.packageID))
-                plan.changedProjects.insert(project)
             }
         }
         return plan

@@ -5,7 +5,6 @@ import PythonPackaging
 struct SyncTally {
     var changes = ContentChanges()
     var projectStates: [String: ProjectSyncState?] = [:]
-    var unchanged = Set<String>()
     var failedProjects = Set<String>()
     var changedProjects = Set<String>()
     var failures: [SyncFailure] = []

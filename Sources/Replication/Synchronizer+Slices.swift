@@ -26,14 +26,12 @@ extension Synchronizer {
         for (entry, read) in zip(slice, reads) {
             switch read {
             case .notModified:
-                tally.unchanged.insert(entry.normalized)
                 tally.projectStates[entry.normalized] = ProjectSyncState(serial: entry.serial, etag: step.etags[entry.normalized])
             case .gone:
                 offered[entry.normalized] = []
                 tally.projectStates[entry.normalized] = .some(nil)
             case .failed(let failure):
                 tally.failures.append(failure)
-                tally.unchanged.insert(entry.normalized)
                 tally.failedProjects.insert(entry.normalized)
             case .read(let project, let unverifiable, let etag):
                 offered[entry.normalized] = step.filter.select(project.files, project: entry.normalized, now: step.now)
@@ -50,7 +48,7 @@ extension Synchronizer {
             }
         }
         let local = try await localFiles(repositoryID: step.repositoryID, version: step.version, projects: Set(offered.keys))
-        let plan = SyncPlanner.plan(offered: offered, unchanged: [], local: local, mirror: step.request.mirror)
+        let plan = SyncPlanner.plan(offered: offered, local: local, mirror: step.request.mirror)
         let acquired =
             switch step.request.policy {
             case .immediate:

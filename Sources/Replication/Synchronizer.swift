@@ -73,7 +73,10 @@ public struct Synchronizer: Sendable {
         let recorded = try await store.syncState(repositoryID: repositoryID, url: request.upstream.url)
         let state = recorded?.filter == fingerprint ? recorded : nil
 
-        let rootResponse = try await readRoot(request.upstream, client: client, etag: state?.rootETag, knownSerial: state?.serial)
+        // With a cool-down, time alone releases held-back files: the listing is read in full
+        // (projects with held-back files were forgotten, so they are read again).
+        let rootETagToSend = request.filter.minimumAgeSeconds > 0 ? nil : state?.rootETag
+        let rootResponse = try await readRoot(request.upstream, client: client, etag: rootETagToSend, knownSerial: state?.serial)
         guard let rootResponse else {
             report.upstreamSerial = state?.serial
             logger.info("upstream unchanged since the last sync", metadata: ["upstream": "\(request.upstream)"])
@@ -84,7 +87,10 @@ public struct Synchronizer: Sendable {
         // Serials can skip unchanged projects only if they move when the listing does: an
         // upstream whose root changed but whose serial did not (Pulp's constant serial) is
         // checked project by project with conditional requests instead.
-        var serialsTrusted = root.serial != nil && !(state?.serial != nil && state?.serial == root.serial)
+        var serialsTrusted = root.serial != nil
+        if let state, state.serial == root.serial, rootETag == nil || state.rootETag == nil || rootETag != state.rootETag {
+            serialsTrusted = false
+        }
         let now = Timestamp.now()
 
         // With dependencies, the include list grows by what the included releases require;
@@ -109,9 +115,8 @@ public struct Synchronizer: Sendable {
         var listed = Set<String>()
         let known = state == nil ? [:] : try await store.syncProjectStates(repositoryID: repositoryID, url: request.upstream.url)
         for entry in root.projects where filter.wants(project: entry.normalized) && listed.insert(entry.normalized).inserted {
-            if serialsTrusted, let serial = entry.serial, known[entry.normalized]?.serial == serial {
-                tally.unchanged.insert(entry.normalized)
-            } else {
+            // Skipped when its serial is the one last applied in full.
+            if !(serialsTrusted && entry.serial != nil && known[entry.normalized]?.serial == entry.serial) {
                 toRead.append(entry)
             }
         }
@@ -140,7 +145,7 @@ public struct Synchronizer: Sendable {
             // wants) goes; projects that failed to read stay as they are.
             let vanished = try await store.projectNames(repositoryID: repositoryID, version: version).subtracting(listed)
             let local = try await localFiles(repositoryID: repositoryID, version: version, projects: vanished)
-            tally.apply(SyncPlanner.plan(offered: [:], unchanged: [], local: local, mirror: true), acquired: [], local: local)
+            tally.apply(SyncPlanner.plan(offered: [:], local: local, mirror: true), acquired: [], local: local)
         }
         // A project with a failure is read again next time, whatever its serial says.
         for project in tally.failedProjects { tally.projectStates[project] = .some(nil) }

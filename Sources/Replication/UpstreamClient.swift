@@ -65,7 +65,9 @@ final class UpstreamClient: Sendable {
     /// declared. A failed attempt starts the file again; bytes that do not match are dropped.
     func download(_ file: UpstreamFile, into blobs: BlobStore) async throws(ReplicationError) -> WrittenBlob {
         let blob = try await withRetries(file.url) { () async throws -> WrittenBlob? in
-            let response = try await self.http.execute(self.request(file.url, headers: []), timeout: .seconds(self.settings.timeoutSeconds * 20))
+            // No deadline for the whole file (large files on slow links take what they take);
+            // the client's read timeout ends a stalled download.
+            let response = try await self.http.execute(self.request(file.url, headers: []), timeout: .hours(24))
             let status = Int(response.status.code)
             if Self.isRetryable(status) {
                 throw RetryableStatus(status: status, retryAfter: response.headers.first(name: "retry-after").flatMap { Int64($0) })

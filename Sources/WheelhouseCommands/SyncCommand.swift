@@ -27,7 +27,12 @@ struct SyncCommand: AsyncParsableCommand {
         let definition: RemoteDefinition
         switch (upstream, remote) {
         case (let url?, nil): definition = try options.definition(url: url)
-        case (nil, let name?): definition = try RemoteDefinition.decoded(try await contentStore.remote(named: name).definition)
+        case (nil, let name?):
+            let placeholder = "http://stored.remote/"
+            guard try options.definition(url: placeholder) == SyncOptions.parse([]).definition(url: placeholder) else {
+                throw CommandFailure("a stored remote brings its own settings; change them with `wheelhouse remote create \(name) --replace …`")
+            }
+            definition = try RemoteDefinition.decoded(try await contentStore.remote(named: name).definition)
         default: throw CommandFailure("give either --upstream URL or --remote NAME")
         }
         let display = ProgressDisplay(enabled: !store.json && isatty(STDERR_FILENO) == 1)

@@ -16,18 +16,16 @@ struct SyncPlannerTests {
     @Test("new files are acquired; files held with the same bytes are left alone")
     func addsOnlyWhatIsMissing() {
         let plan = SyncPlanner.plan(
-            offered: ["demo": [offered("demo-1.0.tar.gz", "a"), offered("demo-2.0.tar.gz", "b")]], unchanged: [],
+            offered: ["demo": [offered("demo-1.0.tar.gz", "a"), offered("demo-2.0.tar.gz", "b")]],
             local: ["demo": [held(1, "demo-1.0.tar.gz", "a")]], mirror: true)
         #expect(plan.acquire.map(\.filename) == ["demo-2.0.tar.gz"])
         #expect(plan.remove.isEmpty && plan.conflicts.isEmpty)
-        #expect(plan.changedProjects == ["demo"])
     }
 
     @Test("nothing to do when upstream offers what the repository holds")
     func noChange() {
         let plan = SyncPlanner.plan(
-            offered: ["demo": [offered("demo-1.0.tar.gz", "a")]], unchanged: ["other"],
-            local: ["demo": [held(1, "demo-1.0.tar.gz", "a")], "other": [held(2, "other-1.0.tar.gz", "c")]], mirror: true)
+            offered: ["demo": [offered("demo-1.0.tar.gz", "a")]], local: ["demo": [held(1, "demo-1.0.tar.gz", "a")]], mirror: true)
         #expect(plan == SyncPlan())
     }
 
@@ -35,22 +33,20 @@ struct SyncPlannerTests {
     func removals() {
         let local = [
             "demo": [held(1, "demo-1.0.tar.gz", "a"), held(2, "demo-0.9.tar.gz", "b")],
-            "gone": [held(3, "gone-1.0.tar.gz", "c")],
-            "kept": [held(4, "kept-1.0.tar.gz", "d")],
+            "gone": [held(3, "gone-1.0.tar.gz", "c"), held(4, "gone-2.0.tar.gz", "d")],
         ]
         let offer = ["demo": [offered("demo-1.0.tar.gz", "a")]]
-        let mirror = SyncPlanner.plan(offered: offer, unchanged: ["kept"], local: local, mirror: true)
-        #expect(mirror.remove.sorted() == [2, 3])
-        #expect(mirror.changedProjects == ["demo", "gone"])
-        let additive = SyncPlanner.plan(offered: offer, unchanged: ["kept"], local: local, mirror: false)
-        #expect(additive.remove.isEmpty)
-        #expect(additive.changedProjects.isEmpty)
+        let mirror = SyncPlanner.plan(offered: offer, local: local, mirror: true)
+        #expect(mirror.remove.sorted() == [2, 3, 4])
+        #expect(mirror.acquire.isEmpty)
+        let additive = SyncPlanner.plan(offered: offer, local: local, mirror: false)
+        #expect(additive == SyncPlan())
     }
 
     @Test("a filename held with other bytes is a conflict, never replaced")
     func conflicts() {
         let plan = SyncPlanner.plan(
-            offered: ["demo": [offered("demo-1.0.tar.gz", "z")]], unchanged: [], local: ["demo": [held(1, "demo-1.0.tar.gz", "a")]],
+            offered: ["demo": [offered("demo-1.0.tar.gz", "z")]], local: ["demo": [held(1, "demo-1.0.tar.gz", "a")]],
             mirror: true)
         #expect(plan.conflicts.map(\.filename) == ["demo-1.0.tar.gz"])
         #expect(plan.acquire.isEmpty && plan.remove.isEmpty)
@@ -60,11 +56,9 @@ struct SyncPlannerTests {
     func yanks() {
         let plan = SyncPlanner.plan(
             offered: ["demo": [offered("demo-1.0.tar.gz", "a", yanked: .yanked(reason: "broken")), offered("demo-2.0.tar.gz", "b")]],
-            unchanged: [],
             local: ["demo": [held(1, "demo-1.0.tar.gz", "a"), held(2, "demo-2.0.tar.gz", "b", yanked: .yanked(reason: nil))]],
             mirror: true)
         #expect(plan.yank == [1: "broken"])
         #expect(plan.unyank == [2])
-        #expect(plan.changedProjects == ["demo"])
     }
 }
