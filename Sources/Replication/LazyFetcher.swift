@@ -8,12 +8,26 @@ import Synchronization
 /// the same file share one upstream fetch.
 public final class LazyFetcher: Sendable {
     private let store: ContentStore
-    private let client: UpstreamClient
+    private let settings: ConnectionSettings
+    private let logger: Logger
+    /// Made on the first fetch: a server with no on-demand content never loads TLS or opens
+    /// a connection pool.
+    private let madeClient = Mutex<UpstreamClient?>(nil)
     private let inFlight = Mutex<[String: Task<Void, any Error>]>([:])
 
-    public init(store: ContentStore, settings: ConnectionSettings = ConnectionSettings(), logger: Logger) throws {
+    public init(store: ContentStore, settings: ConnectionSettings = ConnectionSettings(), logger: Logger) {
         self.store = store
-        self.client = try UpstreamClient(settings: settings, logger: logger)
+        self.settings = settings
+        self.logger = logger
+    }
+
+    private func client() throws -> UpstreamClient {
+        try madeClient.withLock { made in
+            if let made { return made }
+            let client = try UpstreamClient(settings: settings, logger: logger)
+            made = client
+            return client
+        }
     }
 
     /// Returns once the package's bytes (or, with `metadata`, its PEP 658 metadata file) are
@@ -31,11 +45,11 @@ public final class LazyFetcher: Sendable {
                 let file = UpstreamFile(
                     filename: package.filename, url: url, sha256: package.sha256, size: package.size, coreMetadataSHA256: package.metadataSHA256)
                 if metadata {
-                    let bytes = try await self.client.coreMetadata(of: file)
+                    let bytes = try await self.client().coreMetadata(of: file)
                     let members = CoreMetadata(parsing: bytes).warehouseInfoMembers
                     try await self.store.keepMetadata(bytes, metadataJSON: JSONValue.object(members).rendered, for: package)
                 } else {
-                    let blob = try await self.client.download(file, into: self.store.blobs)
+                    let blob = try await self.client().download(file, into: self.store.blobs)
                     try await self.store.keep(blob, for: package)
                 }
             }
@@ -46,6 +60,6 @@ public final class LazyFetcher: Sendable {
     }
 
     public func shutdown() async {
-        await client.shutdown()
+        await madeClient.withLock { $0 }?.shutdown()
     }
 }

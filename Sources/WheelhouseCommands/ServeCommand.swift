@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         let distributions = try await contentStore.distributions()
         // On-demand content is fetched from its upstream when first asked for. Upstreams that
         // need credentials or TLS settings take them from the environment, as `sync` does.
-        let fetcher = try LazyFetcher(store: contentStore, settings: Self.lazyFetchSettings(environment), logger: logger)
+        let fetcher = LazyFetcher(store: contentStore, settings: Self.lazyFetchSettings(environment), logger: logger)
         let app = IndexServer.buildApplication(
             configuration: configuration, store: contentStore, logger: logger, fetchMissing: { try await fetcher.fetch($0, metadata: $1) }
         ) { actualPort in
