@@ -59,6 +59,12 @@ def change_upstream(server: Server, *args: str) -> None:
         time.sleep(0.02)
 
 
+def route_requests(server: Server, route: str) -> int:
+    text = requests.get(f"{server.url}/metrics").text
+    return sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
+               if line.startswith("wheelhouse_http_requests_total{") and f'route="{route}"' in line)
+
+
 def requests_served(server: Server) -> int:
     text = requests.get(f"{server.url}/metrics").text
     return sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
@@ -102,10 +108,15 @@ def test_an_upload_upstream_moves_exactly_one_project(server, workdir):
     first = sync(mirror_dir, upstream_of(server))
     assert first["files_added"] == 3 and first["projects_checked"] == 3
     change_upstream(server, "upload", str(corpus / "six-1.17.0-py2.py3-none-any.whl"))
+    listings = route_requests(server, "/pypi/{base}/simple")
     second = sync(mirror_dir, upstream_of(server))
     assert second["projects_checked"] == 1 and second["projects_changed"] == 1
     assert second["files_added"] == 1 and second["files_removed"] == 0
-    assert second["upstream_requests"] == 3  # the listing, six's page, the new file
+    # The primary's changes journal since the last serial, six's page, the new file: the
+    # listing itself is not read again.
+    assert second["upstream_requests"] == 3
+    assert route_requests(server, "/pypi/{base}/simple") == listings
+    assert route_requests(server, "/pypi/{base}/changes") >= 1
     assert second["bytes_downloaded"] == (corpus / "six-1.17.0-py2.py3-none-any.whl").stat().st_size
     # Removed upstream: removed from the mirror too (mirror mode), kept with --additive.
     change_upstream(server, "content", "remove", "idna-3.10-py3-none-any.whl")

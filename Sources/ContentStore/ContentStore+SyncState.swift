@@ -9,11 +9,14 @@ public struct SyncState: Sendable, Hashable {
     public var serial: Int64?
     /// The ETag of the upstream's index root at the last complete sync.
     public var rootETag: String?
+    /// Where the upstream (another Wheelhouse) publishes its changes journal, if it does.
+    public var changesURL: String?
 
-    public init(filter: String, serial: Int64? = nil, rootETag: String? = nil) {
+    public init(filter: String, serial: Int64? = nil, rootETag: String? = nil, changesURL: String? = nil) {
         self.filter = filter
         self.serial = serial
         self.rootETag = rootETag
+        self.changesURL = changesURL
     }
 }
 
@@ -32,13 +35,13 @@ public struct ProjectSyncState: Sendable, Hashable {
 /// to it, and the upstream state it reflects.
 public struct SyncCompletion: Sendable {
     public var changes: ContentChanges
-    /// The state of the root listing; nil keeps the recorded one (a sync that had failures
-    /// must look again next time).
-    public var root: (serial: Int64?, etag: String?)?
+    /// The upstream's serial, root ETag and changes journal as applied; nil keeps the recorded
+    /// ones (a sync that had failures must look again next time).
+    public var root: (serial: Int64?, etag: String?, changesURL: String?)?
     /// Project states to record; nil forgets a project (read it again next time).
     public var projects: [String: ProjectSyncState?]
 
-    public init(changes: ContentChanges, root: (serial: Int64?, etag: String?)?, projects: [String: ProjectSyncState?]) {
+    public init(changes: ContentChanges, root: (serial: Int64?, etag: String?, changesURL: String?)?, projects: [String: ProjectSyncState?]) {
         self.changes = changes
         self.root = root
         self.projects = projects
@@ -53,7 +56,7 @@ extension ContentStore {
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM sync_state WHERE repository_id = ? AND url = ?", arguments: [repositoryID, url])
             else { return nil }
-            return SyncState(filter: row["filter"], serial: row["serial"], rootETag: row["root_etag"])
+            return SyncState(filter: row["filter"], serial: row["serial"], rootETag: row["root_etag"], changesURL: row["changes_url"])
         }
     }
 
@@ -114,8 +117,8 @@ extension ContentStore {
         }
         if let root = completion.root {
             try db.execute(
-                sql: "UPDATE sync_state SET serial = ?, root_etag = ?, completed_at = ? WHERE id = ?",
-                arguments: [root.serial, root.etag, Timestamp.now().microseconds, stateID])
+                sql: "UPDATE sync_state SET serial = ?, root_etag = ?, changes_url = ?, completed_at = ? WHERE id = ?",
+                arguments: [root.serial, root.etag, root.changesURL, Timestamp.now().microseconds, stateID])
         }
         for (project, state) in completion.projects {
             if let state {

@@ -14,6 +14,9 @@ enum Schema {
         migrator.registerMigration("3: remotes stored by name") { db in
             try db.execute(sql: version3)
         }
+        migrator.registerMigration("4: where an upstream publishes its changes journal") { db in
+            try db.execute(sql: "ALTER TABLE sync_state ADD COLUMN changes_url TEXT")
+        }
         return migrator
     }
 

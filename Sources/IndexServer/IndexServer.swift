@@ -63,6 +63,7 @@ struct Routes: Sendable {
         }
         router.get("pypi/{base}") { request, context in try await summary(request, context) }
         router.get("pypi/{base}/simple") { request, context in try await simpleRoot(request, context) }
+        router.get("pypi/{base}/changes") { request, context in try await changes(request, context) }
         router.get("pypi/{base}/simple/{project}") { request, context in try await simpleProject(request, context) }
         router.get("pypi/{base}/pypi/{project}/json") { request, context in try await projectJSON(request, context, version: nil) }
         router.get("pypi/{base}/pypi/{project}/{version}/json") { request, context in

@@ -20,7 +20,40 @@ extension Routes {
         let pages = try await distribution(request, context)
         let format = try Self.negotiate(request)
         let root = try await pages.rootPages(store: store)
-        return Self.page(format == .json ? root.json : root.html, format: format, serial: pages.content.lastSerial, request: request)
+        var response = Self.page(format == .json ? root.json : root.html, format: format, serial: pages.content.lastSerial, request: request)
+        // Tells a mirror (another Wheelhouse) where to read what changed since a serial.
+        response.headers[Self.changesHeader] = "/pypi/\(URLPath.escape(pages.content.distribution.basePath))/changes"
+        return response
+    }
+
+    static let changesHeader = HTTPField.Name("X-Wheelhouse-Changes")!
+
+    /// `GET /pypi/<base>/changes?since=SERIAL`: the distribution's journal after a serial, for
+    /// mirrors: `{"last_serial", "complete", "changes": [{"serial", "project", "version",
+    /// "filename", "action"}]}`, at most 10,000 entries (`complete` is false when cut short).
+    func changes(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let pages = try await distribution(request, context)
+        guard let since = request.uri.queryParameters.get("since").flatMap({ Int64($0) }), since >= 0 else {
+            throw HTTPFailure(.badRequest, "Give the serial to start after, as ?since=SERIAL (0 for everything).")
+        }
+        let limit = 10_000
+        let entries = try await store.journal(distributionID: pages.content.distribution.id, since: since, limit: limit)
+        let body = JSONValue.object([
+            ("last_serial", .integer(pages.content.lastSerial)), ("complete", .bool(entries.count < limit)),
+            (
+                "changes",
+                .array(
+                    entries.map { entry in
+                        .object([
+                            ("serial", .integer(entry.serial)), ("project", .string(entry.project)), ("version", .optional(entry.version)),
+                            ("filename", .optional(entry.filename)), ("action", .string(entry.action)),
+                        ])
+                    })
+            ),
+        ])
+        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-cache"]
+        headers[HTTPField.Name("X-PyPI-Last-Serial")!] = String(pages.content.lastSerial)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.renderedBytes)))
     }
 
     /// `GET /pypi/<base>/simple/<project>/`: one project's files. A name that is not normalized

@@ -73,24 +73,45 @@ public struct Synchronizer: Sendable {
         let recorded = try await store.syncState(repositoryID: repositoryID, url: request.upstream.url)
         let state = recorded?.filter == fingerprint ? recorded : nil
 
-        // With a cool-down, time alone releases held-back files: the listing is read in full
-        // (projects with held-back files were forgotten, so they are read again).
-        let rootETagToSend = request.filter.minimumAgeSeconds > 0 ? nil : state?.rootETag
-        let rootResponse = try await readRoot(request.upstream, client: client, etag: rootETagToSend, knownSerial: state?.serial)
-        guard let rootResponse else {
-            report.upstreamSerial = state?.serial
-            logger.info("upstream unchanged since the last sync", metadata: ["upstream": "\(request.upstream)"])
-            return report
+        // Another Wheelhouse says what changed since the serial applied: only those projects
+        // are read, and the listing is not. (Not with dependencies or a cool-down, which look
+        // at projects whose own pages did not change.)
+        var journal: UpstreamRoot?
+        if let state, let since = state.serial, let changesURL = state.changesURL, request.dependencies == nil,
+            request.filter.minimumAgeSeconds == 0
+        {
+            journal = await readChanges(changesURL, since: since, client: client)
+            if let journal, journal.projects.isEmpty {
+                report.upstreamSerial = journal.serial
+                return report
+            }
         }
-        let (root, rootETag) = rootResponse
+        let root: UpstreamRoot
+        let rootETag: String?
+        let changesURL: String?
+        var serialsTrusted: Bool
+        if let journal {
+            (root, rootETag, changesURL, serialsTrusted) = (journal, nil, state?.changesURL, false)
+        } else {
+            // With a cool-down, time alone releases held-back files: the listing is read in
+            // full (projects with held-back files were forgotten, so they are read again).
+            let rootETagToSend = request.filter.minimumAgeSeconds > 0 ? nil : state?.rootETag
+            let rootResponse = try await readRoot(request.upstream, client: client, etag: rootETagToSend, knownSerial: state?.serial)
+            guard let rootResponse else {
+                report.upstreamSerial = state?.serial
+                logger.info("upstream unchanged since the last sync", metadata: ["upstream": "\(request.upstream)"])
+                return report
+            }
+            (root, rootETag, changesURL) = rootResponse
+            // Serials can skip unchanged projects only if they move when the listing does: an
+            // upstream whose root changed but whose serial did not (Pulp's constant serial) is
+            // checked project by project with conditional requests instead.
+            serialsTrusted = root.serial != nil
+            if let state, state.serial == root.serial, rootETag == nil || state.rootETag == nil || rootETag != state.rootETag {
+                serialsTrusted = false
+            }
+        }
         report.upstreamSerial = root.serial
-        // Serials can skip unchanged projects only if they move when the listing does: an
-        // upstream whose root changed but whose serial did not (Pulp's constant serial) is
-        // checked project by project with conditional requests instead.
-        var serialsTrusted = root.serial != nil
-        if let state, state.serial == root.serial, rootETag == nil || state.rootETag == nil || rootETag != state.rootETag {
-            serialsTrusted = false
-        }
         let now = Timestamp.now()
 
         // With dependencies, the include list grows by what the included releases require;
@@ -120,7 +141,7 @@ public struct Synchronizer: Sendable {
                 toRead.append(entry)
             }
         }
-        if let included = filter.includedProjects {
+        if journal == nil, let included = filter.includedProjects {
             for missing in included.subtracting(listed).sorted() {
                 tally.failures.append(SyncFailure(subject: missing, .badResponse("the upstream index does not list '\(missing)'")))
             }
@@ -140,7 +161,7 @@ public struct Synchronizer: Sendable {
             index += slice.count
             try await process(slice, step, into: &tally)
         }
-        if request.mirror {
+        if request.mirror, journal == nil {
             // What the repository holds that upstream no longer lists (or the filter no longer
             // wants) goes; projects that failed to read stay as they are.
             let vanished = try await store.projectNames(repositoryID: repositoryID, version: version).subtracting(listed)
@@ -152,7 +173,7 @@ public struct Synchronizer: Sendable {
 
         report.failures += tally.failures
         let completion = SyncCompletion(
-            changes: tally.changes, root: report.failures.isEmpty ? (root.serial, rootETag) : nil, projects: tally.projectStates)
+            changes: tally.changes, root: report.failures.isEmpty ? (root.serial, rootETag, changesURL) : nil, projects: tally.projectStates)
         let newVersion = try await store.completeSync(
             repositoryID: repositoryID, distributionName: request.distribution, url: request.upstream.url, filter: fingerprint,
             completion: completion)
@@ -187,7 +208,7 @@ public struct Synchronizer: Sendable {
     /// already applied is a lagging cache: read again with backoff, never applied.
     private func readRoot(
         _ upstream: UpstreamIndex, client: UpstreamClient, etag: String?, knownSerial: Int64?
-    ) async throws -> (UpstreamRoot, String?)? {
+    ) async throws -> (UpstreamRoot, etag: String?, changesURL: String?)? {
         for attempt in 0...client.settings.maxRetries {
             let response = try await client.page(upstream.simpleRoot, accept: Self.accept, etag: attempt == 0 ? etag : nil)
             if response.status == 304 { return nil }
@@ -200,7 +221,8 @@ public struct Synchronizer: Sendable {
                 try? await Task.sleep(for: .milliseconds(500 * (1 << min(attempt, 5))))
                 continue
             }
-            return (root, response.etag)
+            let changes = response.headers.first(name: "x-wheelhouse-changes").flatMap { UpstreamIndex.resolve($0, against: upstream.simpleRoot) }
+            return (root, response.etag, changes)
         }
         throw ReplicationError.stale("\(upstream.simpleRoot) keeps serving a listing older than serial \(knownSerial ?? 0), which was already applied; a cache in front of the upstream lags behind")
     }

@@ -96,6 +96,30 @@ struct SimpleAPITests {
         }
     }
 
+    @Test("the changes journal for mirrors: what changed after a serial, found from the root")
+    func changesJournal() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        _ = try await fixture.add(corpus: "six-1.16.0-py2.py3-none-any.whl")
+        let idna = try await fixture.add(corpus: "idna-3.10-py3-none-any.whl")
+        try await fixture.store.modify(repositoryID: fixture.repository.id, changes: .init(remove: [idna.id]))
+        try await fixture.test { client in
+            let root = try await client.execute(uri: "/pypi/default/simple/", method: .get)
+            #expect(root.headers[HTTPField.Name("X-Wheelhouse-Changes")!] == "/pypi/default/changes")
+            let all = try await client.execute(uri: "/pypi/default/changes?since=0", method: .get)
+            let document = try all.json()
+            let changes = document["changes"] as! [[String: Any]]
+            #expect(changes.map { $0["project"] as! String } == ["six", "idna", "idna"])
+            #expect(changes.map { $0["action"] as! String } == ["add", "add", "remove"])
+            #expect(document["complete"] as? Bool == true)
+            #expect(document["last_serial"] as? Int == changes.last!["serial"] as? Int)
+            let after = try await client.execute(uri: "/pypi/default/changes?since=\(changes[1]["serial"] as! Int)", method: .get)
+            #expect((try after.json()["changes"] as! [[String: Any]]).map { $0["action"] as! String } == ["remove"])
+            #expect(try await client.execute(uri: "/pypi/default/changes", method: .get).status == .badRequest)
+            #expect(try await client.execute(uri: "/pypi/nowhere/changes?since=0", method: .get).status == .notFound)
+        }
+    }
+
     @Test("changes made outside the server show without a restart")
     func externalChanges() async throws {
         let fixture = try await ServerFixture.make()
