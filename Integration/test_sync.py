@@ -414,3 +414,35 @@ def test_cool_down_releases_files_as_time_passes(server, workdir):
     released = sync(workdir / "mirror", upstream_of(server), "--min-age", "3s")
     assert released["files_added"] == 1
     assert set(content(workdir / "mirror")) == {"six-1.17.0-py2.py3-none-any.whl"}
+
+
+def test_streamed_passes_files_on_without_keeping_them(primary, workdir):
+    proxy = FaultProxy(primary.url)
+    mirror_dir = workdir / "mirror"
+    try:
+        summary = sync(mirror_dir, f"{proxy.url}/pypi/default/", "--policy", "streamed", "--include", "six==1.17.0")
+        assert summary["files_added"] == 1 and summary["bytes_downloaded"] == 0
+        mirror = Server(mirror_dir)
+        try:
+            wheel = "six-1.17.0-py2.py3-none-any.whl"
+            url = requests.get(f"{mirror.index()}six/", headers=JSON_ACCEPT).json()["files"][0]["url"]
+            head = requests.head(url)
+            assert head.status_code == 200 and int(head.headers["Content-Length"]) == (corpus_dir() / wheel).stat().st_size
+            assert not any(p.endswith("/" + wheel) for p in proxy.requests)  # HEAD fetches nothing
+            for expected_fetches in (1, 2):
+                answer = requests.get(url)
+                assert answer.status_code == 200 and hashlib.sha256(answer.content).hexdigest() == checksums()[wheel]
+                assert sum(1 for p in proxy.requests if p.endswith("/" + wheel)) == expected_fetches
+            # Nothing was kept: not in the store, and no temporary file left behind.
+            assert not list((mirror_dir / "artifacts").rglob(checksums()[wheel]))
+            deadline = time.monotonic() + 5  # the temporary file goes once the body is written
+            while list((mirror_dir / "tmp").iterdir()):
+                assert time.monotonic() < deadline, "a streamed file's temporary copy was left behind"
+                time.sleep(0.05)
+            # A corrupted byte upstream: a 502, and nothing passed on.
+            proxy.corrupt.add(wheel)
+            assert requests.get(url).status_code == 502
+        finally:
+            mirror.stop()
+    finally:
+        proxy.close()

@@ -19,11 +19,13 @@ public struct NewPackage: Sendable, Hashable {
     public var metadataSHA256: String?
     public var uploadTime: Timestamp
     public var upstreamURL: String?
+    /// For on-demand content: keep the file once fetched (false: pass it on only, "streamed").
+    public var keepFetched: Bool
 
     public init(
         filename: String, sha256: String, size: Int64, md5: String?, blake2b256: String?, name: String, version: String,
         packageType: String, pythonVersion: String, requiresPython: String?, metadataJSON: String, metadataSHA256: String?,
-        uploadTime: Timestamp, upstreamURL: String? = nil
+        uploadTime: Timestamp, upstreamURL: String? = nil, keepFetched: Bool = true
     ) {
         self.filename = filename
         self.sha256 = sha256.lowercased()
@@ -39,6 +41,7 @@ public struct NewPackage: Sendable, Hashable {
         self.metadataSHA256 = metadataSHA256
         self.uploadTime = uploadTime
         self.upstreamURL = upstreamURL
+        self.keepFetched = keepFetched
     }
 }
 
@@ -70,20 +73,26 @@ extension ContentStore {
                     sql: "UPDATE package SET md5 = ?, blake2b_256 = ? WHERE id = ?", arguments: [artifact.md5, artifact.blake2b256, existing.id])
                 existing = Package(row: try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [existing.id])!)
             }
+            // Content one repository streams is kept once another records it on demand.
+            if new.keepFetched, !existing.keepFetched {
+                try db.execute(sql: "UPDATE package SET keep_fetched = 1 WHERE id = ?", arguments: [existing.id])
+                existing = Package(row: try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [existing.id])!)
+            }
             return existing
         }
         try db.cachedStatement(
             sql: """
                 INSERT INTO package (uuid, filename, sha256, size, md5, blake2b_256, name, name_normalized, version,
-                    packagetype, python_version, requires_python, metadata, metadata_sha256, upload_time, upstream_url, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    packagetype, python_version, requires_python, metadata, metadata_sha256, upload_time, upstream_url, created_at,
+                    keep_fetched)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 makeUUID(), new.filename, new.sha256, new.size, new.md5 ?? artifact?.md5, new.blake2b256 ?? artifact?.blake2b256,
                 new.name, ProjectName.normalize(new.name), new.version, new.packageType, new.pythonVersion,
                 new.requiresPython, new.metadataJSON, new.metadataSHA256, new.uploadTime.microseconds, new.upstreamURL,
-                Timestamp.now().microseconds,
+                Timestamp.now().microseconds, new.keepFetched,
             ])
         return Package(row: try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM package WHERE id = ?"), arguments: [db.lastInsertedRowID])!)
     }

@@ -43,6 +43,9 @@ public struct Package: Sendable, Hashable {
     public let uploadTime: Timestamp
     /// For content recorded but not yet downloaded: where upstream serves it.
     public let upstreamURL: String?
+    /// Whether a file fetched from upstream on request is kept (on demand) or only passed on
+    /// (streamed).
+    public let keepFetched: Bool
 }
 
 /// A package as a repository version shows it, with the overlay's yank state.

@@ -28,7 +28,7 @@ extension Package {
             md5: row["md5"], blake2b256: row["blake2b_256"], name: row["name"], nameNormalized: row["name_normalized"],
             version: row["version"], packageType: row["packagetype"], pythonVersion: row["python_version"],
             requiresPython: row["requires_python"], metadataJSON: row["metadata"], metadataSHA256: row["metadata_sha256"],
-            uploadTime: Timestamp(microseconds: row["upload_time"]), upstreamURL: row["upstream_url"])
+            uploadTime: Timestamp(microseconds: row["upload_time"]), upstreamURL: row["upstream_url"], keepFetched: row["keep_fetched"])
     }
 }
 

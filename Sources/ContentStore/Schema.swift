@@ -17,6 +17,9 @@ enum Schema {
         migrator.registerMigration("4: where an upstream publishes its changes journal") { db in
             try db.execute(sql: "ALTER TABLE sync_state ADD COLUMN changes_url TEXT")
         }
+        migrator.registerMigration("5: on-demand content that is served but not kept (streamed)") { db in
+            try db.execute(sql: "ALTER TABLE package ADD COLUMN keep_fetched INTEGER NOT NULL DEFAULT 1 CHECK (keep_fetched IN (0, 1))")
+        }
         return migrator
     }
 

@@ -8,9 +8,10 @@ import ServiceLifecycle
 /// layout, which pages link to) and at `/pulp/content/<base_path>/<filename>` (pulp_python's);
 /// and `/livez`, `/readyz` and `/metrics`.
 /// Brings the bytes of a package recorded without them (on-demand content) into the store —
-/// its PEP 658 metadata file when the flag is set — or throws saying why not. The replication
-/// side provides it; the server only calls it.
-public typealias FetchMissingFile = @Sendable (_ package: Package, _ metadata: Bool) async throws -> Void
+/// its PEP 658 metadata file when the flag is set — or throws saying why not. For content that
+/// is not kept (streamed) it answers the path of a verified temporary file instead, which the
+/// server sends once and removes. The replication side provides it; the server only calls it.
+public typealias FetchMissingFile = @Sendable (_ package: Package, _ metadata: Bool) async throws -> String?
 
 public enum IndexServer {
     /// Builds the application: routes, the page cache and the watcher that notices changes

@@ -53,6 +53,8 @@ extension Routes {
             size = Int64(body.readableBytes)
         } else if let info = try await FileSystem.shared.info(forFileAt: path) {
             size = info.size
+        } else if !file.isMetadata, !file.package.keepFetched {
+            return try await passOn(file, filename: filename, bodyWanted: bodyWanted)
         } else {
             size = try await fetchFromUpstream(file, filename: filename, path: path)
         }
@@ -97,18 +99,51 @@ extension Routes {
 
     /// Fetches on-demand content from its upstream on first request; its size once stored.
     private func fetchFromUpstream(_ file: ServedFile, filename: String, path: FilePath) async throws -> Int64 {
+        let fetched = try await fetch(file, filename: filename)
+        if let temporary = fetched.temporary { _ = try? await FileSystem.shared.removeItem(at: FilePath(temporary)) }
+        guard let info = try await FileSystem.shared.info(forFileAt: path) else {
+            throw HTTPFailure(.badGateway, "The upstream \(Self.origin(of: fetched.upstream)) sent '\(filename)' but it was not kept; try again.")
+        }
+        return info.size
+    }
+
+    /// Streamed content: fetched from upstream for this request, verified, sent whole, and
+    /// not kept. `HEAD` answers from the recorded size without fetching.
+    private func passOn(_ file: ServedFile, filename: String, bodyWanted: Bool) async throws -> Response {
+        var headers = file.headers
+        headers[.acceptRanges] = "none"
+        headers[.cacheControl] = "no-store"
+        headers[.contentLength] = String(file.package.size)
+        guard bodyWanted else { return Response(status: .ok, headers: headers) }
+        guard let temporary = try await fetch(file, filename: filename).temporary else {
+            throw HTTPFailure(.badGateway, "The upstream of '\(filename)' sent nothing to pass on; try again.")
+        }
+        metrics.bytesServed(file.package.size)
+        let body = ResponseBody(contentLength: Int(file.package.size)) { writer in
+            do {
+                try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(temporary)) { handle in
+                    for try await chunk in handle.readChunks() { try await writer.write(chunk) }
+                }
+                try await writer.finish(nil)
+            } catch {
+                _ = try? await FileSystem.shared.removeItem(at: FilePath(temporary))
+                throw error
+            }
+            _ = try? await FileSystem.shared.removeItem(at: FilePath(temporary))
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// Asks the replication side for a missing file; a 502 naming the upstream if it fails.
+    private func fetch(_ file: ServedFile, filename: String) async throws -> (upstream: String, temporary: String?) {
         guard let upstream = file.package.upstreamURL, let fetchMissing else {
             throw HTTPFailure(.notFound, "The file '\(filename)' is recorded but its bytes are not stored here.")
         }
         do {
-            try await fetchMissing(file.package, file.isMetadata)
+            return (upstream, try await fetchMissing(file.package, file.isMetadata))
         } catch {
             throw HTTPFailure(.badGateway, "Fetching '\(filename)' from the upstream \(Self.origin(of: upstream)) failed: \(error)")
         }
-        guard let info = try await FileSystem.shared.info(forFileAt: path) else {
-            throw HTTPFailure(.badGateway, "The upstream \(Self.origin(of: upstream)) sent '\(filename)' but it was not kept; try again.")
-        }
-        return info.size
     }
 
     /// `scheme://host[:port]` of a URL, to name an upstream without its paths.

@@ -31,11 +31,16 @@ public final class LazyFetcher: Sendable {
     }
 
     /// Returns once the package's bytes (or, with `metadata`, its PEP 658 metadata file) are
-    /// in the store; throws a `ReplicationError` naming the upstream when they cannot be
-    /// fetched or do not match what was recorded.
-    public func fetch(_ package: Package, metadata: Bool = false) async throws {
+    /// in the store — or, for streamed content, in a verified temporary file whose path it
+    /// returns, for the caller to send once and remove. Throws a `ReplicationError` naming the
+    /// upstream when they cannot be fetched or do not match what was recorded.
+    public func fetch(_ package: Package, metadata: Bool = false) async throws -> String? {
         guard let url = package.upstreamURL else {
             throw ReplicationError.badResponse("\(package.filename) was not recorded from an upstream, so there is nowhere to fetch it from")
+        }
+        if !metadata, !package.keepFetched {
+            let file = UpstreamFile(filename: package.filename, url: url, sha256: package.sha256, size: package.size)
+            return try await client().download(file, into: store.blobs).path.string
         }
         let key = package.sha256 + (metadata ? ".metadata" : "")
         let task = inFlight.withLock { running in
@@ -57,6 +62,7 @@ public final class LazyFetcher: Sendable {
             return task
         }
         try await task.value
+        return nil
     }
 
     public func shutdown() async {

@@ -107,8 +107,7 @@ public struct RemoteDefinition: Codable, Sendable, Hashable {
             throw .configuration("unknown package type '\(unknown)'; use sdist, bdist_wheel or bdist_egg")
         }
         guard let chosenPolicy = SyncPolicy(rawValue: policy) else {
-            throw .configuration(
-                policy == "streamed" ? "the 'streamed' policy is not available yet; use on_demand or immediate" : "unknown policy '\(policy)'; use immediate or on_demand")
+            throw .configuration("unknown policy '\(policy)'; use immediate, on_demand or streamed")
         }
         if !withDependencies, !(targetPythons.isEmpty && targetPlatforms.isEmpty) {
             throw .configuration("target Pythons and platforms apply to syncs with dependencies; add --with-dependencies")

@@ -55,8 +55,8 @@ extension Synchronizer {
                 await concurrentMap(plan.acquire, limit: max(1, step.request.connection.downloadConcurrency)) { file in
                     await acquire(file, client: step.client, now: step.now)
                 }
-            case .onDemand:
-                try await recordOnDemand(plan.acquire, client: step.client, now: step.now)
+            case .onDemand, .streamed:
+                try await recordOnDemand(plan.acquire, keep: step.request.policy == .onDemand, client: step.client, now: step.now)
             }
         tally.apply(plan, acquired: acquired, local: local)
     }

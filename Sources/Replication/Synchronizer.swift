@@ -299,7 +299,7 @@ extension Synchronizer {
     /// upload time and requires-python from the page, name and version from the filename, and
     /// the PEP 658 metadata hash, whose file the server fetches with the distribution's on
     /// first request. Files whose page does not declare a size are downloaded instead.
-    func recordOnDemand(_ files: [UpstreamFile], client: UpstreamClient, now: Timestamp) async throws -> [Result<Package, SyncFailure>] {
+    func recordOnDemand(_ files: [UpstreamFile], keep: Bool, client: UpstreamClient, now: Timestamp) async throws -> [Result<Package, SyncFailure>] {
         var results = [Result<Package, SyncFailure>?](repeating: nil, count: files.count)
         var news: [(index: Int, package: NewPackage)] = []
         for (index, file) in files.enumerated() {
@@ -316,7 +316,7 @@ extension Synchronizer {
                     filename: file.filename, sha256: file.sha256, size: size, md5: nil, blake2b256: nil, name: distribution.name.original,
                     version: distribution.versionText, packageType: distribution.packageType, pythonVersion: distribution.pythonVersion,
                     requiresPython: file.requiresPython, metadataJSON: JSONValue.object(members).rendered, metadataSHA256: file.coreMetadataSHA256,
-                    uploadTime: file.uploadTime ?? now, upstreamURL: file.url)))
+                    uploadTime: file.uploadTime ?? now, upstreamURL: file.url, keepFetched: keep)))
         }
         for (item, package) in zip(news, try await store.record(news.map(\.package))) {
             results[item.index] = .success(package)

@@ -13,7 +13,7 @@ struct SyncOptions: ParsableArguments {
     var exclude: [String] = []
     @Option(help: "A requirements file whose requirements are added to the include list.")
     var requirements: String?
-    @Option(help: "immediate (download and verify now) or on_demand (record now, fetch each file when first asked for).")
+    @Option(help: "immediate (download and verify now), on_demand (record now, fetch and keep each file when first asked for) or streamed (fetch on every request, keep nothing).")
     var policy = "immediate"
     @Flag(help: "Only add: keep what upstream no longer offers.")
     var additive = false

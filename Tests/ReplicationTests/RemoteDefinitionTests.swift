@@ -27,7 +27,7 @@ struct RemoteDefinitionTests {
 
     @Test("settings that cannot work are refused with what to write instead", arguments: [
         ("exclude_platforms", #"["beos"]"#, "unknown platform"), ("package_types", #"["wheel"]"#, "unknown package type"),
-        ("policy", #""streamed""#, "not available yet"), ("includes", #"["six>>1"]"#, "not a PEP 508 requirement"),
+        ("policy", #""lazy""#, "unknown policy"), ("includes", #"["six>>1"]"#, "not a PEP 508 requirement"),
         ("target_pythons", #"["3.11"]"#, "--with-dependencies"), ("url", #""ftp://h/""#, "http or https"),
     ])
     func refusals(field: String, value: String, message: String) throws {
