@@ -446,3 +446,15 @@ def test_streamed_passes_files_on_without_keeping_them(primary, workdir):
             mirror.stop()
     finally:
         proxy.close()
+
+
+def test_immediate_after_on_demand_fetches_what_was_only_recorded(primary, workdir):
+    mirror_dir = workdir / "mirror"
+    lazy = sync(mirror_dir, upstream_of(primary), "--policy", "on_demand", "--include", "idna")
+    assert lazy["files_added"] == 2 and lazy["bytes_downloaded"] == 0
+    assert not list((mirror_dir / "artifacts").rglob(checksums()["idna-3.10.tar.gz"]))
+    eager = sync(mirror_dir, upstream_of(primary), "--include", "idna")
+    assert eager["failures"] == [] and eager["files_added"] == 0
+    assert eager["bytes_downloaded"] == sum((corpus_dir() / n).stat().st_size for n in ["idna-3.10.tar.gz", "idna-3.10-py3-none-any.whl"])
+    for name in ["idna-3.10.tar.gz", "idna-3.10-py3-none-any.whl"]:
+        assert list((mirror_dir / "artifacts").rglob(checksums()[name]))

@@ -1,6 +1,22 @@
 import GRDB
 
 extension ContentStore {
+    /// Of these packages, the ones whose files are not stored (recorded on demand, not yet fetched).
+    public func packagesWithoutFiles(ids: [Int64]) async throws -> [Package] {
+        guard !ids.isEmpty else { return [] }
+        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        return try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM package WHERE id IN (SELECT value FROM json_each(?))
+                        AND NOT EXISTS (SELECT 1 FROM artifact WHERE artifact.sha256 = package.sha256)
+                    """,
+                arguments: [list]
+            ).map(Package.init(row:))
+        }
+    }
+
     /// Keeps the bytes of a package first recorded without them (on-demand content), once
     /// they are verified against the package's sha256 and size. Readers see the file only
     /// after it is complete.

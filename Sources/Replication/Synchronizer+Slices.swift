@@ -59,6 +59,36 @@ extension Synchronizer {
                 try await recordOnDemand(plan.acquire, keep: step.request.policy == .onDemand, client: step.client, now: step.now)
             }
         tally.apply(plan, acquired: acquired, local: local)
+        if step.request.policy == .immediate { try await fetchRecordedOnly(offered: offered, local: local, step, into: &tally) }
+    }
+
+    /// Files the repository holds only as records (synced on demand or streamed before) are
+    /// downloaded, verified and kept: after an immediate sync every file is stored.
+    private func fetchRecordedOnly(offered: [String: [UpstreamFile]], local: [String: [LocalFile]], _ step: ChunkStep, into tally: inout SyncTally) async throws {
+        var upstreamFiles: [Int64: UpstreamFile] = [:]
+        for (project, files) in offered {
+            let held = Dictionary(local[project, default: []].map { ($0.filename, $0) }, uniquingKeysWith: { first, _ in first })
+            for file in files { if let match = held[file.filename], match.sha256 == file.sha256 { upstreamFiles[match.packageID] = file } }
+        }
+        let missing = try await store.packagesWithoutFiles(ids: Array(upstreamFiles.keys))
+        let sources = upstreamFiles
+        let failures = await concurrentMap(missing, limit: max(1, step.request.connection.downloadConcurrency)) { package -> SyncFailure? in
+            do {
+                let blob = try await step.client.download(sources[package.id]!, into: store.blobs)
+                try await store.keep(blob, for: package)
+                progress(.fileStored(package.filename, bytes: package.size))
+                return nil
+            } catch let error as ReplicationError {
+                return SyncFailure(subject: package.filename, error)
+            } catch {
+                return SyncFailure(subject: package.filename, .refused("\(error)"))
+            }
+        }
+        for (package, failure) in zip(missing, failures) {
+            guard let failure else { continue }
+            tally.failures.append(failure)
+            tally.failedProjects.insert(package.nameNormalized)
+        }
     }
 
     /// The repository's files of some projects, by project.

@@ -69,7 +69,11 @@ public struct Synchronizer: Sendable {
         var report = SyncReport(upstream: request.upstream.url)
         let repositoryID = try await repositoryFor(distribution: request.distribution)
         // An additive sync leaves what a mirror would remove: its state is not a mirror's.
-        let fingerprint = request.filter.fingerprint + "|mirror=\(request.mirror)" + (request.dependencies.map { "|dependencies=" + $0.fingerprint } ?? "")
+        // A change of policy reads everything again: an immediate sync after an on-demand one
+        // fetches the files that were only recorded.
+        let fingerprint =
+            request.filter.fingerprint + "|mirror=\(request.mirror)|policy=\(request.policy.rawValue)"
+            + (request.dependencies.map { "|dependencies=" + $0.fingerprint } ?? "")
         let recorded = try await store.syncState(repositoryID: repositoryID, url: request.upstream.url)
         let state = recorded?.filter == fingerprint ? recorded : nil
 
