@@ -105,6 +105,17 @@ class Server:
         self.handle.close()
 
 
+def eventually(check, timeout: float = 5.0, interval: float = 0.05):
+    """Polls `check` until it is truthy or `timeout` passes; its last answer. Servers notice
+    other processes' changes within a poll interval, and background work takes a moment."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(interval)
+
+
 @pytest.fixture
 def workdir():
     path = Path(tempfile.mkdtemp(prefix="wheelhouse-it-"))

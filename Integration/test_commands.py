@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import requests
 
-from conftest import Server, binary, corpus_dir, run
+from conftest import Server, binary, corpus_dir, eventually, run
 
 JSON = "application/vnd.pypi.simple.v1+json"
 OLD, NEW = "six-1.16.0-py2.py3-none-any.whl", "six-1.17.0-py2.py3-none-any.whl"
@@ -16,16 +15,6 @@ OLD, NEW = "six-1.16.0-py2.py3-none-any.whl", "six-1.17.0-py2.py3-none-any.whl"
 
 def project_page(server: Server, base: str, project: str = "six") -> requests.Response:
     return requests.get(f"{server.index(base)}{project}/", headers={"Accept": JSON})
-
-
-def eventually(check, timeout: float = 5.0):
-    """The server notices other processes' changes within its poll interval."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.05)
 
 
 def cli_json(server: Server, *args: str):

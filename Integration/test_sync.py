@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import Server, binary, checksums, corpus_dir, run, sha256, tool
+from conftest import Server, binary, checksums, corpus_dir, eventually, run, sha256, tool
 from fault_proxy import FaultProxy
 
 JSON_ACCEPT = {"Accept": "application/vnd.pypi.simple.v1+json"}
@@ -53,10 +53,7 @@ def change_upstream(server: Server, *args: str) -> None:
         return int(requests.get(server.index(), headers=JSON_ACCEPT).headers["X-PyPI-Last-Serial"])
     before = serial()
     server.cli(*args)
-    deadline = time.monotonic() + 10
-    while serial() == before:
-        assert time.monotonic() < deadline, f"the server did not pick up `{' '.join(args)}`"
-        time.sleep(0.02)
+    assert eventually(lambda: serial() != before, timeout=10, interval=0.02), f"the server did not pick up `{' '.join(args)}`"
 
 
 def route_requests(server: Server, route: str) -> int:
@@ -216,9 +213,7 @@ def test_killed_mid_sync_then_resumed_downloads_nothing_twice(primary, workdir):
         proxy.file_delay = 0.3
         process = subprocess.Popen([str(binary()), "sync", "--data-dir", str(mirror_dir), "--upstream", f"{proxy.url}/pypi/default/",
                                     "--json", "--download-concurrency", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and sum(1 for p in proxy.requests if p.endswith((".whl", ".tar.gz"))) < 10:
-            time.sleep(0.05)
+        eventually(lambda: sum(1 for p in proxy.requests if p.endswith((".whl", ".tar.gz"))) >= 10, timeout=60)
         process.send_signal(signal.SIGKILL)
         process.wait(10)
         assert content(mirror_dir) == {}  # nothing half-synced is visible
@@ -351,10 +346,8 @@ def test_a_lagging_listing_is_read_again_and_never_applied(server, workdir):
             assert summary["failures"] == [] and summary["files_added"] == 1 and proxy.stale_count == 0
             assert len(content(workdir / "mirror")) == 3
             # The running mirror server serves the new state without a restart.
-            deadline = time.monotonic() + 10
-            while "certifi" not in {p["name"] for p in requests.get(mirror.index(), headers=JSON_ACCEPT).json()["projects"]}:
-                assert time.monotonic() < deadline, "the mirror server did not pick up the sync"
-                time.sleep(0.05)
+            assert eventually(lambda: "certifi" in {p["name"] for p in requests.get(mirror.index(), headers=JSON_ACCEPT).json()["projects"]},
+                              timeout=10), "the mirror server did not pick up the sync"
             # A listing that stays older than what was applied fails the sync; nothing changes.
             change_upstream(server, "upload", str(corpus / "urllib3-2.2.3-py3-none-any.whl"))
             proxy.stale_root, proxy.stale_count = old_root, 100
@@ -391,10 +384,7 @@ def test_stored_remote_synced_by_name_and_on_a_schedule(primary, workdir):
         "--sync-interval", "1s", "--additive")
     mirror = Server(mirror_dir)
     try:
-        deadline = time.monotonic() + 20
-        while "idna-3.10.tar.gz" not in content(mirror_dir):
-            assert time.monotonic() < deadline, "the scheduled sync did not run"
-            time.sleep(0.2)
+        assert eventually(lambda: "idna-3.10.tar.gz" in content(mirror_dir), timeout=20, interval=0.2), "the scheduled sync did not run"
         assert requests.get(f"{mirror.index()}idna/").status_code == 200
     finally:
         mirror.stop()
@@ -435,10 +425,8 @@ def test_streamed_passes_files_on_without_keeping_them(primary, workdir):
                 assert sum(1 for p in proxy.requests if p.endswith("/" + wheel)) == expected_fetches
             # Nothing was kept: not in the store, and no temporary file left behind.
             assert not list((mirror_dir / "artifacts").rglob(checksums()[wheel]))
-            deadline = time.monotonic() + 5  # the temporary file goes once the body is written
-            while list((mirror_dir / "tmp").iterdir()):
-                assert time.monotonic() < deadline, "a streamed file's temporary copy was left behind"
-                time.sleep(0.05)
+            # The temporary file goes once the body is written.
+            assert eventually(lambda: not list((mirror_dir / "tmp").iterdir())), "a streamed file's temporary copy was left behind"
             # A corrupted byte upstream: a 502, and nothing passed on.
             proxy.corrupt.add(wheel)
             assert requests.get(url).status_code == 502

@@ -1,10 +1,11 @@
 import GRDB
+import PythonPackaging
 
 extension ContentStore {
     /// Of these packages, the ones whose files are not stored (recorded on demand, not yet fetched).
     public func packagesWithoutFiles(ids: [Int64]) async throws -> [Package] {
         guard !ids.isEmpty else { return [] }
-        let list = "[" + ids.map(String.init).joined(separator: ",") + "]"
+        let list = JSONValue.array(ids.map(JSONValue.integer)).rendered
         return try await read { db in
             try Row.fetchAll(
                 db,

@@ -1,4 +1,5 @@
 import ContentStore
+import Digests
 import Foundation
 import PythonPackaging
 
@@ -38,7 +39,7 @@ enum SimplePageReader {
             let document: ProjectDocument = try decode(body, page: page)
             for file in document.files {
                 guard let url = UpstreamIndex.resolve(file.url, against: page) else { continue }
-                guard let sha256 = file.hashes["sha256"], isHexDigest(sha256) else {
+                guard let sha256 = file.hashes["sha256"], Hex.isHex(sha256, length: 64) else {
                     unverifiable.append(file.filename)
                     continue
                 }
@@ -53,7 +54,7 @@ enum SimplePageReader {
         for anchor in HTMLAnchors.read(String(decoding: body, as: UTF8.self)) {
             guard let href = anchor.attributes["href"], let url = UpstreamIndex.resolve(href, against: page) else { continue }
             let filename = url.split(separator: "/").last.map { String($0).removingPercentEncoding ?? String($0) } ?? anchor.text
-            guard let sha256 = fragmentHash(href), isHexDigest(sha256) else {
+            guard let sha256 = fragmentHash(href), Hex.isHex(sha256, length: 64) else {
                 unverifiable.append(filename)
                 continue
             }
@@ -87,10 +88,6 @@ enum SimplePageReader {
     /// A `data-core-metadata` value: `sha256=HEX` names the hash; `true` offers the file unhashed.
     private static func metadataHash(_ value: String) -> String? {
         value.hasPrefix("sha256=") ? String(value.dropFirst(7)).lowercased() : nil
-    }
-
-    static func isHexDigest(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0) }
     }
 }
 
