@@ -111,3 +111,62 @@ struct JSONValueTests {
         #expect(value.rendered == #"{"b":1,"a":["x\"y\\z\n\u0001é",null,true]}"#)
     }
 }
+
+@Suite("Text that is not UTF-8 is found as Python's decoder finds it")
+struct MetadataEncodingTests {
+    /// Reads `body` as the description of a minimal file: its text, and whether a problem
+    /// says it was read as Latin-1.
+    static func description(of body: [UInt8]) -> (text: String?, latin1: Bool) {
+        let metadata = CoreMetadata(parsing: Array("Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n\n".utf8) + body)
+        return (metadata.longDescription, metadata.problems.contains { $0.field == "description" })
+    }
+
+    @Test("well-formed and malformed sequences, at the start, the middle and the end of long ASCII runs")
+    func sequences() {
+        let samples: [[UInt8]] = [
+            [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], [0xEF, 0xBF, 0xBF],
+            [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF],
+            [0xF0, 0x80, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0x80], [0xBF],
+            [0xE2, 0x82], [0xF0, 0x9F, 0x98], [0xC3], [0xE2, 0x28, 0xA1], [0xF0, 0x9F, 0x28, 0x80], [0xF0, 0x9F, 0x98, 0x28],
+        ]
+        let run = Array(String(repeating: "ascii text ", count: 7).utf8)
+        for sample in samples {
+            for body in [sample + run, run + sample + run, run + sample] {
+                let expected = String(validating: body, as: UTF8.self)
+                let (text, latin1) = Self.description(of: body)
+                #expect(latin1 == (expected == nil), "\(sample)")
+                if let expected { #expect(text == expected, "\(sample)") }
+            }
+        }
+    }
+
+    @Test("random bytes: the same verdict as the standard library's validation")
+    func random() {
+        var generator = SplitMix(seed: 658)
+        for round in 0..<3_000 {
+            let count = Int(generator.next() % 90)
+            let body = (0..<count).map { _ -> UInt8 in
+                let roll = generator.next()
+                // Mostly ASCII, with lead and continuation bytes mixed in.
+                return roll % 4 == 0 ? UInt8(truncatingIfNeeded: roll >> 8) | 0x80 : UInt8(truncatingIfNeeded: roll >> 8) & 0x7F | 0x20
+            }
+            let expected = String(validating: body, as: UTF8.self)
+            let (text, latin1) = Self.description(of: body)
+            #expect(latin1 == (expected == nil), "round \(round): \(body)")
+            if let expected, !expected.isEmpty { #expect(text == expected, "round \(round)") }
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for reproducible test inputs.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -87,11 +87,17 @@ public enum MetadataField: String, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// `allCases`, made once (the synthesized property builds a new array on every use).
+    static let ordered = allCases
+
+    /// The position of this field in `allCases`.
+    var ordinal: Int { Self.ordered.firstIndex(of: self)! }
+
     /// The position in `allCases` of the field a header name (in any case) stands for.
-    static func ordinal(ofHeader name: ArraySlice<UInt8>) -> Int? {
+    static func ordinal(ofHeader name: UnsafeBufferPointer<UInt8>) -> Int? {
         guard name.count < namesByLength.count else { return nil }
-        for (ordinal, candidate) in namesByLength[name.count]
-        where zip(candidate, name).allSatisfy({ $0 == PythonText.lowercasedASCII($1) }) {
+        candidates: for (ordinal, candidate) in namesByLength[name.count] {
+            for index in 0..<name.count where candidate[index] != PythonText.lowercasedASCII(name[index]) { continue candidates }
             return ordinal
         }
         return nil

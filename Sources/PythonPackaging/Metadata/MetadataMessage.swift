@@ -6,39 +6,38 @@
 /// after the first blank line, or after the first line that cannot be a header. Only the
 /// header block is split into lines; the body, most of the bytes, is taken whole.
 struct MetadataMessage {
+    /// Where one header is in the file.
     struct Header {
         /// The name as written (case kept).
-        var name: ArraySlice<UInt8>
-        /// The raw value bytes: leading blanks removed, the final line ending removed.
-        var value: ArraySlice<UInt8>
+        var name: Range<Int>
+        /// The raw value: leading blanks removed, the final line ending removed.
+        var value: Range<Int>
     }
 
     var headers: [Header] = []
-    var body: ArraySlice<UInt8> = []
+    /// The body: a "From " line taken from the headers' end, if any, then the rest of the file.
+    var bodyPrefix: Range<Int>?
+    var body: Range<Int>
 
-    init(_ data: [UInt8]) {
-        self = data.withUnsafeBufferPointer { Self(data, buffer: $0) }
-    }
-
-    private init(_ data: [UInt8], buffer: UnsafeBufferPointer<UInt8>) {
+    init(_ buffer: UnsafeBufferPointer<UInt8>) {
         // The header lines: up to the first line that cannot be a header; a blank one is
         // dropped, any other starts the body.
         var headerLines: [Range<Int>] = []
         var cursor = 0
-        var bodyStart = data.count
-        while cursor < data.count {
+        var bodyStart = buffer.count
+        while cursor < buffer.count {
             let end = Self.lineEnd(buffer, from: cursor)
             if Self.canBeHeaderLine(buffer, cursor..<end) {
                 headerLines.append(cursor..<end)
                 cursor = end
                 continue
             }
-            let first = data[cursor]
+            let first = buffer[cursor]
             bodyStart = first == UInt8(ascii: "\n") || first == UInt8(ascii: "\r") ? end : cursor
             break
         }
+        body = bodyStart..<buffer.count
         // A "From " line last among several header lines is the first line of the body.
-        var bodyPrefix: Range<Int>?
         if let last = headerLines.last, headerLines.count > 1, Self.startsWithFrom(buffer, last) {
             headerLines.removeLast()
             bodyPrefix = last
@@ -47,30 +46,32 @@ struct MetadataMessage {
         while index < headerLines.count {
             let line = headerLines[index]
             index += 1
-            let first = data[line.lowerBound]
+            let first = buffer[line.lowerBound]
             // A continuation with no header before it, and "From " lines, are dropped.
             if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") || Self.startsWithFrom(buffer, line) { continue }
-            guard let colon = data[line].firstIndex(of: UInt8(ascii: ":")), colon > line.lowerBound else { continue }
+            guard let colon = buffer[line].firstIndex(of: UInt8(ascii: ":")), colon > line.lowerBound else { continue }
             var continuations = index
             while continuations < headerLines.count,
-                data[headerLines[continuations].lowerBound] == UInt8(ascii: " ") || data[headerLines[continuations].lowerBound] == UInt8(ascii: "\t")
+                buffer[headerLines[continuations].lowerBound] == UInt8(ascii: " ") || buffer[headerLines[continuations].lowerBound] == UInt8(ascii: "\t")
             {
                 continuations += 1
             }
-            let value = Self.value(data, colon: colon, lines: headerLines[(index - 1)..<continuations])
-            headers.append(Header(name: data[line.lowerBound..<colon], value: value))
+            let value = Self.value(buffer, colon: colon, lines: headerLines[(index - 1)..<continuations])
+            headers.append(Header(name: line.lowerBound..<colon, value: value))
             index = continuations
-        }
-        if let bodyPrefix {
-            body = ArraySlice(Array(data[bodyPrefix]) + data[bodyStart...])
-        } else {
-            body = data[bodyStart...]
         }
     }
 
     /// The end of the line starting at `start`, past its ending (`\r\n`, `\r` or `\n`).
     private static func lineEnd(_ data: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
+        // Skip eight bytes at a time while none of them is a line ending.
+        let raw = UnsafeRawPointer(data.baseAddress)
+        while index + 8 <= data.count, let raw {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if hasZeroByte(word ^ 0x0A0A_0A0A_0A0A_0A0A) || hasZeroByte(word ^ 0x0D0D_0D0D_0D0D_0D0D) { break }
+            index += 8
+        }
         while index < data.count {
             let byte = data[index]
             if byte == UInt8(ascii: "\n") { return index + 1 }
@@ -80,6 +81,12 @@ struct MetadataMessage {
             index += 1
         }
         return index
+    }
+
+    /// Whether any of the eight bytes of `word` is zero.
+    @inline(__always)
+    private static func hasZeroByte(_ word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
     }
 
     /// `^(From |[\041-\071\073-\176]*:|[\t ])`
@@ -102,13 +109,13 @@ struct MetadataMessage {
 
     /// The first line after its colon with leading blanks removed, then the continuation lines
     /// as they are, without the final line ending.
-    private static func value(_ data: [UInt8], colon: Int, lines: ArraySlice<Range<Int>>) -> ArraySlice<UInt8> {
+    private static func value(_ data: UnsafeBufferPointer<UInt8>, colon: Int, lines: ArraySlice<Range<Int>>) -> Range<Int> {
         var start = colon + 1
         let firstEnd = lines.first!.upperBound
         while start < firstEnd, data[start] == UInt8(ascii: " ") || data[start] == UInt8(ascii: "\t") { start += 1 }
         var end = lines.last!.upperBound
         while end > start, data[end - 1] == UInt8(ascii: "\n") || data[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        // The lines are contiguous in the file, so the value is one slice of it.
-        return data[start..<end]
+        // The lines are contiguous in the file, so the value is one range of it.
+        return start..<end
     }
 }

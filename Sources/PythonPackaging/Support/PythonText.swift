@@ -97,17 +97,57 @@ extension PythonText {
 }
 
 extension PythonText {
-    /// Whether every byte is ASCII, eight bytes at a time.
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// The bytes as a string if they are valid UTF-8 (as `bytes.decode("utf-8")` accepts:
+    /// no overlong forms, surrogates or code points past U+10FFFF), else nil.
+    ///
+    /// The standard library's validation goes a byte at a time once it has met one non-ASCII
+    /// byte; long descriptions are mostly ASCII with a few other characters, so this one skips
+    /// ASCII eight bytes at a time, then copies without validating again.
+    static func utf8String(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard isValidUTF8(bytes) else { return nil }
+        return String(copying: UTF8Span(unchecked: Span(_unsafeElements: bytes)))
+    }
+
+    /// Whether `bytes` are well-formed UTF-8.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
         var index = 0
-        while index + 8 <= bytes.count {
-            if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            index += 8
-        }
-        while index < bytes.count {
-            if base[index] >= 0x80 { return false }
-            index += 1
+        while index < count {
+            let raw = UnsafeRawPointer(base)
+            while index + 32 <= count {
+                let words = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+                if words & 0x8080_8080_8080_8080 != 0 { break }
+                index += 32
+            }
+            while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+            }
+            guard index < count else { break }
+            let lead = base[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            // The length of the sequence and the range its second byte must fall in.
+            let width: Int
+            var lowest: UInt8 = 0x80
+            var highest: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: width = 2
+            case 0xE0: (width, lowest) = (3, 0xA0)
+            case 0xE1...0xEC, 0xEE...0xEF: width = 3
+            case 0xED: (width, highest) = (3, 0x9F)
+            case 0xF0: (width, lowest) = (4, 0x90)
+            case 0xF1...0xF3: width = 4
+            case 0xF4: (width, highest) = (4, 0x8F)
+            default: return false
+            }
+            guard index + width <= count, base[index + 1] >= lowest, base[index + 1] <= highest else { return false }
+            if width > 2, base[index + 2] & 0xC0 != 0x80 { return false }
+            if width > 3, base[index + 3] & 0xC0 != 0x80 { return false }
+            index += width
         }
         return true
     }

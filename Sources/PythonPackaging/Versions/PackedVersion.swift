@@ -22,6 +22,48 @@ struct PackedVersion: Hashable {
             | (post ?? 0) << 28 | (dev == nil ? 1 : 0) << 27 | (dev ?? 0) << 11 | UInt64(count) << 8
     }
 
+    /// The two words as they are (see above).
+    init(release: UInt64, suffix: UInt64) {
+        self.release = release
+        self.suffix = suffix
+    }
+
+    /// The commonest spelling, digits and dots alone (`2.31.0`), read in one pass; nil for
+    /// anything else (which the grammar then reads), including numbers too wide to pack.
+    init?(plainRelease bytes: UnsafeBufferPointer<UInt8>) {
+        var release: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var count = 0
+        var value: UInt64 = 0
+        var digits = 0
+        for byte in bytes {
+            let digit = byte &- UInt8(ascii: "0")
+            if digit < 10 {
+                // Nine digits always fit 64 bits; longer numbers (and leading zeros) take the grammar.
+                guard digits < 9 else { return nil }
+                value = value &* 10 &+ UInt64(digit)
+                digits += 1
+                continue
+            }
+            guard byte == UInt8(ascii: "."), digits > 0, count < 3 else { return nil }
+            Self.store(value, at: count, in: &release)
+            count += 1
+            value = 0
+            digits = 0
+        }
+        guard digits > 0 else { return nil }
+        Self.store(value, at: count, in: &release)
+        self.init(release: release, count: count + 1, preKind: -1, pre: 0, post: nil, dev: nil)
+    }
+
+    static func store(_ value: UInt64, at index: Int, in release: inout (UInt64, UInt64, UInt64, UInt64)) {
+        switch index {
+        case 0: release.0 = value
+        case 1: release.1 = value
+        case 2: release.2 = value
+        default: release.3 = value
+        }
+    }
+
     var releaseCount: Int { Int((suffix >> 8) & 0x7) }
 
     var shape: VersionStorage.Shape {

@@ -55,8 +55,10 @@ extension Version {
                 }
             }
             if let result { return result }
-        default:
-            break
+        case (.packed(let left), .stored(let right)):
+            if let result = compare(left, right, throughSuffix: throughSuffix) { return result }
+        case (.stored(let left), .packed(let right)):
+            if let result = compare(right, left, throughSuffix: throughSuffix) { return -result }
         }
         let left = (0..<(a.shape.releaseCount + 4)).map(a.number(at:))
         let right = (0..<(b.shape.releaseCount + 4)).map(b.number(at:))
@@ -66,6 +68,21 @@ extension Version {
                     UnsafeMutablePointer(mutating: left.baseAddress!), a.shape, a.significantReleaseCount,
                     UnsafeMutablePointer(mutating: right.baseAddress!), b.shape, b.significantReleaseCount,
                     throughSuffix: throughSuffix)
+            }
+        }
+    }
+
+    /// A packed version against a stored one whose numbers fit 64 bits, without allocating;
+    /// nil when they do not fit.
+    private static func compare(_ a: PackedVersion, _ b: VersionStorage, throughSuffix: Bool) -> Int? {
+        let shape = a.shape
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: shape.releaseCount + 4) { words in
+            for index in 0..<(shape.releaseCount + 4) { words[index] = a.number(at: index) }
+            return b.withUnsafeMutablePointers { header, storedWords -> Int? in
+                guard !header.pointee.isLarge else { return nil }
+                return compareLayouts(
+                    words.baseAddress!, shape, a.significantReleaseCount, storedWords, header.pointee.shape,
+                    header.pointee.significantReleaseCount, throughSuffix: throughSuffix)
             }
         }
     }

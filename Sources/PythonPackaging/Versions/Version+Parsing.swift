@@ -13,6 +13,7 @@ extension Version {
     public init?(_ text: String) {
         var text = text
         let parsed = text.withUTF8 { buffer -> Version? in
+            if let plain = PackedVersion(plainRelease: buffer) { return Version(.packed(plain)) }
             var start = 0
             var end = buffer.count
             while start < end, PythonText.isWhitespace(byte: buffer[start]) { start += 1 }
@@ -173,11 +174,11 @@ struct VersionGrammar {
                     value = value &* 10 &+ UInt64(byte &- 0x30)
                     continue
                 }
-                Self.store(value, at: index, in: &release)
+                PackedVersion.store(value, at: index, in: &release)
                 index += 1
                 value = 0
             }
-            Self.store(value, at: index, in: &release)
+            PackedVersion.store(value, at: index, in: &release)
             if let packed = PackedVersion(
                 release: release, count: shape.releaseCount, preKind: preKind, pre: parts.pre.map { word($0.1) } ?? 0,
                 post: parts.post.map(word), dev: parts.dev.map(word))
@@ -207,15 +208,6 @@ struct VersionGrammar {
             words[index + 2] = parts.post.map(word) ?? 0
             words[index + 3] = parts.dev.map(word) ?? 0
         }))
-    }
-
-    private static func store(_ value: UInt64, at index: Int, in release: inout (UInt64, UInt64, UInt64, UInt64)) {
-        switch index {
-        case 0: release.0 = value
-        case 1: release.1 = value
-        case 2: release.2 = value
-        default: release.3 = value
-        }
     }
 
     /// Whether the digits are a number below 2^64 (leading zeros do not count).

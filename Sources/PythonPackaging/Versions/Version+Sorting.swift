@@ -1,12 +1,13 @@
 extension Sequence where Element == Version {
     /// The versions in `packaging`'s order, equal ones keeping their relative order.
     ///
-    /// Much faster than `sorted()` on long lists: each version is encoded once into bytes that
-    /// compare with `memcmp` in the same order (`Version.appendSortKey`), and the sort moves
-    /// small plain records instead of reference-counted versions.
+    /// Much faster than `sorted()` on long lists: versions held in two words (nearly all of an
+    /// index's) are radix-sorted on those words and rebuilt from them; the rest are encoded
+    /// once into bytes that compare with `memcmp` in the same order (`Version.appendSortKey`)
+    /// and merged in.
     public func sortedByPrecedence() -> [Version] {
         let versions = Array(self)
-        return Version.sortedIndices(versions).map { versions[$0] }
+        return Version.sorted(versions, packed: { packed, _ in Version(.packed(packed)) }, stored: { versions[$0] })
     }
 }
 
@@ -16,88 +17,106 @@ extension Version {
         sortedIndices(items.map(version)).map { items[$0] }
     }
 
-    /// One entry of the sort: the first eight key bytes as a big-endian word (most comparisons
-    /// end there), then where the whole key is.
-    private struct SortRecord {
-        var prefix: UInt64
-        var offset: UInt32
-        var length: UInt32
-        var index: Int
-    }
-
     /// The positions of `versions` in sorted order (stable).
     static func sortedIndices(_ versions: [Version]) -> [Int] {
-        var keys: [UInt8] = []
-        keys.reserveCapacity(versions.count * 12)
-        var records: [SortRecord] = []
-        records.reserveCapacity(versions.count)
+        sorted(versions, packed: { _, index in index }, stored: { $0 })
+    }
+
+    /// The sorted order of `versions` (stable), each entry made by `packed` from a packed
+    /// version and its position or by `stored` from the position of any other.
+    fileprivate static func sorted<Output>(
+        _ versions: [Version], packed makePacked: (PackedVersion, Int) -> Output, stored makeStored: (Int) -> Output
+    ) -> [Output] {
+        var packed: [WordSortRecord] = []
+        packed.reserveCapacity(versions.count)
+        // The suffix bits the sort leaves out (the release length as written), by position.
+        var spellings = [UInt8](repeating: 0, count: versions.count)
+        var stored: [Int] = []
         for (index, version) in versions.enumerated() {
-            let start = keys.count
-            version.appendSortKey(to: &keys)
-            var prefix: UInt64 = 0
-            for position in 0..<8 {
-                prefix = prefix << 8 | UInt64(start + position < keys.count ? keys[start + position] : 0)
+            if case .packed(let words) = version.representation {
+                packed.append(WordSortRecord(high: words.release, low: words.suffix >> 11, index: index))
+                spellings[index] = UInt8(truncatingIfNeeded: words.suffix >> 8)
+            } else {
+                stored.append(index)
             }
-            records.append(SortRecord(prefix: prefix, offset: UInt32(start), length: UInt32(keys.count - start), index: index))
         }
-        radixSort(&records)
-        // Records whose first eight key bytes tie are ordered by their whole keys.
-        keys.withUnsafeBufferPointer { keys in
-            let base = keys.baseAddress!
-            var start = 0
-            while start < records.count {
-                var end = start + 1
-                while end < records.count, records[end].prefix == records[start].prefix { end += 1 }
-                if end - start > 1 {
-                    records[start..<end].sort { a, b in
-                        let order = compareBytes(base + Int(a.offset), Int(a.length), base + Int(b.offset), Int(b.length))
-                        return order != 0 ? order < 0 : a.index < b.index
-                    }
+        // Merging costs mixed comparisons per stored version: worth it while they are few.
+        guard stored.count * 8 <= versions.count else { return keySortedIndices(versions).map(makeStored) }
+        WordSortRecord.sort(&packed)
+        // Rebuilt from its record, a packed version is not read again from `versions`.
+        func output(_ record: WordSortRecord) -> Output {
+            makePacked(
+                PackedVersion(release: record.high, suffix: record.low << 11 | UInt64(spellings[record.index]) << 8), record.index)
+        }
+        guard !stored.isEmpty else { return packed.map(output) }
+        let storedOrder = keySortedIndices(stored.map { versions[$0] }).map { stored[$0] }
+        var result: [Output] = []
+        result.reserveCapacity(versions.count)
+        var next = 0
+        for (position, end) in mergePoints(packed, storedOrder, of: versions) {
+            for record in packed[next..<end] { result.append(output(record)) }
+            result.append(makeStored(position))
+            next = end
+        }
+        for record in packed[next...] { result.append(output(record)) }
+        return result
+    }
+
+    /// For each stored position in order, how many sorted packed records come before it,
+    /// keeping equal versions in their original order. Each stored version finds its place by
+    /// galloping from the previous one's, so this costs about log2 of the gaps in comparisons.
+    private static func mergePoints(_ packed: [WordSortRecord], _ stored: [Int], of versions: [Version]) -> [(Int, Int)] {
+        var points: [(Int, Int)] = []
+        points.reserveCapacity(stored.count)
+        var next = 0
+        for position in stored {
+            let version = versions[position]
+            func sortsAfter(_ record: WordSortRecord) -> Bool {
+                let order = versions[record.index].compare(to: version)
+                return order > 0 || (order == 0 && record.index > position)
+            }
+            // The first packed record that sorts after this stored version: gallop, then bisect.
+            var low = next
+            var step = 1
+            var high = next
+            while high < packed.count, !sortsAfter(packed[high]) {
+                low = high + 1
+                high = next + step
+                step *= 2
+            }
+            high = min(high, packed.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if sortsAfter(packed[middle]) {
+                    high = middle
+                } else {
+                    low = middle + 1
                 }
-                start = end
             }
+            points.append((position, low))
+            next = low
         }
-        return records.map(\.index)
+        return points
     }
 
-    /// A stable least-significant-digit radix sort on `prefix`, a byte at a time, skipping the
-    /// bytes every record shares.
-    private static func radixSort(_ records: inout [SortRecord]) {
-        guard records.count > 1 else { return }
-        var scratch = records
-        var differing: UInt64 = 0
-        let first = records[0].prefix
-        for record in records { differing |= record.prefix ^ first }
-        var counts = [Int](repeating: 0, count: 257)
-        for shift in stride(from: 0, to: 64, by: 8) where (differing >> UInt64(shift)) & 0xFF != 0 {
-            for index in counts.indices { counts[index] = 0 }
-            for record in records { counts[Int((record.prefix >> UInt64(shift)) & 0xFF) + 1] += 1 }
-            for index in 1..<257 { counts[index] += counts[index - 1] }
-            for record in records {
-                let bucket = Int((record.prefix >> UInt64(shift)) & 0xFF)
-                scratch[counts[bucket]] = record
-                counts[bucket] += 1
-            }
-            swap(&records, &scratch)
+    /// The positions of `versions` in sorted order (stable), through byte keys: the general
+    /// path, for versions that do not fit two words.
+    static func keySortedIndices(_ versions: [Version]) -> [Int] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(versions.count * 20)
+        var starts: [Int] = []
+        starts.reserveCapacity(versions.count + 1)
+        for version in versions {
+            starts.append(bytes.count)
+            version.appendSortKey(to: &bytes)
         }
-    }
-
-    /// Byte-wise comparison, a shorter key first when one is a prefix of the other.
-    @inline(__always)
-    private static func compareBytes(_ a: UnsafePointer<UInt8>, _ countA: Int, _ b: UnsafePointer<UInt8>, _ countB: Int) -> Int {
-        let shared = Swift.min(countA, countB)
-        var index = 0
-        while index + 8 <= shared {
-            let left = UInt64(bigEndian: UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self))
-            let right = UInt64(bigEndian: UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self))
-            if left != right { return left < right ? -1 : 1 }
-            index += 8
+        starts.append(bytes.count)
+        return bytes.withUnsafeBufferPointer { bytes in
+            let keys = SortKeyTable(bytes: bytes, starts: starts)
+            var records = versions.indices.map { keys.record(for: $0, depth: 0) }
+            keys.sort(&records, depth: 0)
+            return records.map(\.index)
         }
-        while index < shared {
-            if a[index] != b[index] { return a[index] < b[index] ? -1 : 1 }
-            index += 1
-        }
-        return countA == countB ? 0 : (countA < countB ? -1 : 1)
     }
 
     /// Appends bytes that order exactly as `packaging` orders versions, so that comparing two
@@ -108,43 +127,70 @@ extension Version {
     /// release ends with a 0 byte, below any number; ranks are single bytes; local segments are
     /// tagged text (1) or number (2) and the label ends with a 0 byte.
     func appendSortKey(to key: inout [UInt8]) {
-        let shape = self.shape
-        Self.appendNumber(number(at: 0), to: &key)
-        for index in 0..<significantReleaseCount { Self.appendNumber(number(at: index + 1), to: &key) }
-        key.append(0)
-        key.append(UInt8(shape.preRank + 1))
-        Self.appendNumber(shape.preKind >= 0 ? number(at: shape.releaseCount + 1) : 0, to: &key)
-        key.append(shape.hasPost ? 1 : 0)
-        Self.appendNumber(shape.hasPost ? number(at: shape.releaseCount + 2) : 0, to: &key)
-        key.append(shape.hasDev ? 0 : 1)
-        Self.appendNumber(shape.hasDev ? number(at: shape.releaseCount + 3) : 0, to: &key)
-        guard var label = localDescription else {
+        switch representation {
+        case .packed(let packed):
+            Self.appendPublicKey(packed.shape, significant: packed.significantReleaseCount, to: &key) { .small(packed.number(at: $0)) }
             key.append(0)
-            return
-        }
-        key.append(1)
-        label.withUTF8 { bytes in
-            var start = 0
-            while start <= bytes.count {
-                var end = start
-                var digitsOnly = true
-                while end < bytes.count, bytes[end] != UInt8(ascii: ".") {
-                    digitsOnly = digitsOnly && PythonText.isASCIIDigit(bytes[end])
-                    end += 1
-                }
-                let segment = bytes[start..<end]
-                if digitsOnly {
-                    key.append(2)
-                    Self.appendNumber(VersionNumber(digits: segment), to: &key)
+        case .stored(let storage):
+            storage.withUnsafeMutablePointers { header, words in
+                let shape = header.pointee.shape
+                let significant = header.pointee.significantReleaseCount
+                if let large = header.pointee.large {
+                    Self.appendPublicKey(shape, significant: significant, to: &key) { large[$0] }
                 } else {
-                    key.append(1)
-                    key.append(contentsOf: segment)
-                    key.append(0)
+                    Self.appendPublicKey(shape, significant: significant, to: &key) { .small(words[$0]) }
                 }
-                start = end + 1
+                guard let label = header.pointee.localLabel else {
+                    key.append(0)
+                    return
+                }
+                key.append(1)
+                if label.utf8.withContiguousStorageIfAvailable({ Self.appendLocalKey($0, to: &key) }) == nil {
+                    Array(label.utf8).withUnsafeBufferPointer { Self.appendLocalKey($0, to: &key) }
+                }
+                key.append(0)
             }
         }
+    }
+
+    /// Epoch, significant release, pre, post and dev; `number` gives the number at a word
+    /// position (see `VersionStorage`).
+    @inline(__always)
+    private static func appendPublicKey(
+        _ shape: VersionStorage.Shape, significant: Int, to key: inout [UInt8], number: (Int) -> VersionNumber
+    ) {
+        appendNumber(number(0), to: &key)
+        for index in 0..<significant { appendNumber(number(index + 1), to: &key) }
         key.append(0)
+        key.append(UInt8(shape.preRank + 1))
+        appendNumber(shape.preKind >= 0 ? number(shape.releaseCount + 1) : 0, to: &key)
+        key.append(shape.hasPost ? 1 : 0)
+        appendNumber(shape.hasPost ? number(shape.releaseCount + 2) : 0, to: &key)
+        key.append(shape.hasDev ? 0 : 1)
+        appendNumber(shape.hasDev ? number(shape.releaseCount + 3) : 0, to: &key)
+    }
+
+    /// The local label's segments: text (1) then its bytes and a 0, or number (2) then it.
+    private static func appendLocalKey(_ bytes: UnsafeBufferPointer<UInt8>, to key: inout [UInt8]) {
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            var digitsOnly = true
+            while end < bytes.count, bytes[end] != UInt8(ascii: ".") {
+                digitsOnly = digitsOnly && PythonText.isASCIIDigit(bytes[end])
+                end += 1
+            }
+            let segment = bytes[start..<end]
+            if digitsOnly {
+                key.append(2)
+                appendNumber(VersionNumber(digits: segment), to: &key)
+            } else {
+                key.append(1)
+                key.append(contentsOf: segment)
+                key.append(0)
+            }
+            start = end + 1
+        }
     }
 
     @inline(__always)
