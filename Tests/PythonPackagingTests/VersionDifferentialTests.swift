@@ -65,10 +65,12 @@ struct VersionDifferentialTests {
         for pair in file["pairs"] as! [[Any]] {
             let a = Version(pair[0] as! String)!
             let b = Version(pair[1] as! String)!
-            var keyA: [UInt8] = []
-            var keyB: [UInt8] = []
-            a.appendSortKey(to: &keyA)
-            b.appendSortKey(to: &keyB)
+            var bufferA = SortKeyBuffer(capacity: 0)
+            var bufferB = SortKeyBuffer(capacity: 0)
+            a.appendSortKey(to: &bufferA)
+            b.appendSortKey(to: &bufferB)
+            let keyA = Array(bufferA.written)
+            let keyB = Array(bufferB.written)
             let byKey = keyA == keyB ? 0 : (keyA.lexicographicallyPrecedes(keyB) ? -1 : 1)
             mismatches.check(byKey == pair[2] as! Int, "sort keys of \(a) and \(b) order as \(byKey)")
         }

@@ -251,19 +251,37 @@ struct VersionGrammar {
         return Shape(epoch: epoch, release: start..<position, releaseCount: count, longestNumber: longest)
     }
 
-    /// Pre-release spellings in the order the regular expression tries them: the first match wins.
-    private static let preReleaseSpellings: [(StaticString, Version.PreReleaseKind)] = [
-        ("alpha", .alpha), ("a", .alpha), ("beta", .beta), ("b", .beta), ("preview", .releaseCandidate),
-        ("pre", .releaseCandidate), ("c", .releaseCandidate), ("rc", .releaseCandidate),
-    ]
+    /// The pre-release spelling at `index` and its length, trying the spellings in the order
+    /// the regular expression does (alpha, a, beta, b, preview, pre, c, rc): the first match wins.
+    private func preReleaseSpelling(at index: Int) -> (Version.PreReleaseKind, Int)? {
+        guard let first = byte(at: index) else { return nil }
+        switch first | 0x20 {
+        case UInt8(ascii: "a"): return (.alpha, matches("alpha", at: index) ? 5 : 1)
+        case UInt8(ascii: "b"): return (.beta, matches("beta", at: index) ? 4 : 1)
+        case UInt8(ascii: "p"):
+            if matches("preview", at: index) { return (.releaseCandidate, 7) }
+            return matches("pre", at: index) ? (.releaseCandidate, 3) : nil
+        case UInt8(ascii: "c"): return (.releaseCandidate, 1)
+        case UInt8(ascii: "r"): return matches("rc", at: index) ? (.releaseCandidate, 2) : nil
+        default: return nil
+        }
+    }
 
-    private static let postReleaseSpellings: [StaticString] = ["post", "rev", "r"]
+    /// The length of the post-release spelling at `index` (post, rev or r, in that order).
+    private func postReleaseSpelling(at index: Int) -> Int? {
+        guard let first = byte(at: index) else { return nil }
+        switch first | 0x20 {
+        case UInt8(ascii: "p"): return matches("post", at: index) ? 4 : nil
+        case UInt8(ascii: "r"): return matches("rev", at: index) ? 3 : 1
+        default: return nil
+        }
+    }
 
     private mutating func parsePreRelease() -> (Version.PreReleaseKind, Digits)? {
         var index = position
         if Self.isSeparator(byte(at: index)) { index += 1 }
-        guard let (word, kind) = Self.preReleaseSpellings.first(where: { matches($0.0, at: index) }) else { return nil }
-        index += word.utf8CodeUnitCount
+        guard let (kind, length) = preReleaseSpelling(at: index) else { return nil }
+        index += length
         let value = optionalDigits(after: &index)
         position = index
         return (kind, value)
@@ -280,8 +298,8 @@ struct VersionGrammar {
         }
         var index = position
         if Self.isSeparator(byte(at: index)) { index += 1 }
-        guard let word = Self.postReleaseSpellings.first(where: { matches($0, at: index) }) else { return nil }
-        index += word.utf8CodeUnitCount
+        guard let length = postReleaseSpelling(at: index) else { return nil }
+        index += length
         let value = optionalDigits(after: &index)
         position = index
         return value

@@ -102,8 +102,7 @@ extension Version {
     /// The positions of `versions` in sorted order (stable), through byte keys: the general
     /// path, for versions that do not fit two words.
     static func keySortedIndices(_ versions: [Version]) -> [Int] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(versions.count * 20)
+        var bytes = SortKeyBuffer(capacity: versions.count * 24)
         var starts: [Int] = []
         starts.reserveCapacity(versions.count + 1)
         for version in versions {
@@ -111,12 +110,10 @@ extension Version {
             version.appendSortKey(to: &bytes)
         }
         starts.append(bytes.count)
-        return bytes.withUnsafeBufferPointer { bytes in
-            let keys = SortKeyTable(bytes: bytes, starts: starts)
-            var records = versions.indices.map { keys.record(for: $0, depth: 0) }
-            keys.sort(&records, depth: 0)
-            return records.map(\.index)
-        }
+        let keys = SortKeyTable(bytes: bytes.written, starts: starts)
+        var records = versions.indices.map { keys.record(for: $0, depth: 0) }
+        keys.sort(&records, depth: 0)
+        return records.map(\.index)
     }
 
     /// Appends bytes that order exactly as `packaging` orders versions, so that comparing two
@@ -126,14 +123,18 @@ extension Version {
     /// big-endian, so longer means larger; numbers beyond 64 bits use lengths above 9. The
     /// release ends with a 0 byte, below any number; ranks are single bytes; local segments are
     /// tagged text (1) or number (2) and the label ends with a 0 byte.
-    func appendSortKey(to key: inout [UInt8]) {
+    func appendSortKey(to key: inout SortKeyBuffer) {
         switch representation {
         case .packed(let packed):
+            key.reserve(8 + 10 * 8)
             Self.appendPublicKey(packed.shape, significant: packed.significantReleaseCount, to: &key) { .small(packed.number(at: $0)) }
             key.append(0)
         case .stored(let storage):
             storage.withUnsafeMutablePointers { header, words in
                 let shape = header.pointee.shape
+                // Ten bytes per number and twelve per label byte are more than a key needs.
+                let largeDigits = header.pointee.large?.reduce(0) { $0 + $1.description.utf8.count } ?? 0
+                key.reserve(8 + 10 * (shape.releaseCount + 4) + largeDigits + 12 * ((header.pointee.localLabel?.utf8.count ?? 0) + 1))
                 let significant = header.pointee.significantReleaseCount
                 if let large = header.pointee.large {
                     Self.appendPublicKey(shape, significant: significant, to: &key) { large[$0] }
@@ -157,7 +158,7 @@ extension Version {
     /// position (see `VersionStorage`).
     @inline(__always)
     private static func appendPublicKey(
-        _ shape: VersionStorage.Shape, significant: Int, to key: inout [UInt8], number: (Int) -> VersionNumber
+        _ shape: VersionStorage.Shape, significant: Int, to key: inout SortKeyBuffer, number: (Int) -> VersionNumber
     ) {
         appendNumber(number(0), to: &key)
         for index in 0..<significant { appendNumber(number(index + 1), to: &key) }
@@ -171,7 +172,7 @@ extension Version {
     }
 
     /// The local label's segments: text (1) then its bytes and a 0, or number (2) then it.
-    private static func appendLocalKey(_ bytes: UnsafeBufferPointer<UInt8>, to key: inout [UInt8]) {
+    private static func appendLocalKey(_ bytes: UnsafeBufferPointer<UInt8>, to key: inout SortKeyBuffer) {
         var start = 0
         while start <= bytes.count {
             var end = start
@@ -194,7 +195,7 @@ extension Version {
     }
 
     @inline(__always)
-    private static func appendNumber(_ number: VersionNumber, to key: inout [UInt8]) {
+    private static func appendNumber(_ number: VersionNumber, to key: inout SortKeyBuffer) {
         switch number {
         case .small(let value):
             let byteCount = (64 - value.leadingZeroBitCount + 7) / 8

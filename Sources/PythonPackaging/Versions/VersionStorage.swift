@@ -59,7 +59,7 @@ final class VersionStorage: ManagedBuffer<VersionStorage.Header, UInt64> {
             releaseCount: releaseCount, significantReleaseCount: significant, preKind: preKind, hasPost: hasPost,
             hasDev: hasDev, hasLocal: localLabel != nil, isLarge: !allSmall, localLabel: localLabel,
             large: allSmall ? nil : Array(numbers))
-        let storage = create(minimumCapacity: allSmall ? releaseCount + 4 : 0) { _ in header } as! VersionStorage
+        let storage = unsafeDowncast(create(minimumCapacity: allSmall ? releaseCount + 4 : 0) { _ in header }, to: VersionStorage.self)
         if allSmall {
             storage.withUnsafeMutablePointerToElements { words in
                 for (index, number) in numbers.enumerated() {
@@ -78,7 +78,7 @@ final class VersionStorage: ManagedBuffer<VersionStorage.Header, UInt64> {
         let header = Header(
             releaseCount: releaseCount, significantReleaseCount: 0, preKind: preKind, hasPost: hasPost, hasDev: hasDev,
             hasLocal: localLabel != nil, isLarge: false, localLabel: localLabel, large: nil)
-        let storage = create(minimumCapacity: releaseCount + 4) { _ in header } as! VersionStorage
+        let storage = unsafeDowncast(create(minimumCapacity: releaseCount + 4) { _ in header }, to: VersionStorage.self)
         storage.withUnsafeMutablePointerToElements { words in
             fill(words)
             var significant = releaseCount
