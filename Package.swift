@@ -118,8 +118,9 @@ let package = Package(
             name: "wheelhouse", dependencies: ["WheelhouseCommands"], swiftSettings: strict,
             // The static Swift runtime asks to export every symbol (for dladdr in backtraces);
             // Swift's backtracer reads the symbol table instead, and the export table costs
-            // megabytes of memory and start-up time.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]),
+            // megabytes of memory and start-up time. lld packs the relative relocations
+            // (DT_RELR): 27 KB for the loader to read at start instead of 3.3 MB.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]),
 
         /// Throughput figures for PythonPackaging, printed beside Python's `packaging` by
         /// `Integration/bench/packaging`.

@@ -14,15 +14,26 @@ public import _NIOFileSystem
 public struct BlobStore: Sendable {
     public let root: FilePath
 
-    public init(root: FilePath) { self.root = root }
+    let artifacts: FilePath
+    /// `artifacts` as a string ending in a slash.
+    private let artifactsPrefix: String
 
-    var artifacts: FilePath { root.appending("artifacts") }
+    public init(root: FilePath) {
+        self.root = root
+        artifacts = root.appending("artifacts")
+        artifactsPrefix = artifacts.string + "/"
+    }
+
     var temporary: FilePath { root.appending("tmp") }
 
     /// Where the file with this sha256 lives (or would live).
     public func path(forSHA256 sha256: String) -> FilePath {
-        let characters = Array(sha256)
-        return artifacts.appending(String(characters[0..<2])).appending(String(characters[2..<4])).appending(sha256)
+        // Digests are ASCII: slicing their UTF-8 avoids the cost of Character indexing, and one
+        // string avoids parsing each component (this runs for every download).
+        let digits = sha256.utf8
+        let first = String(decoding: digits.prefix(2), as: UTF8.self)
+        let second = String(decoding: digits.dropFirst(2).prefix(2), as: UTF8.self)
+        return FilePath(artifactsPrefix + first + "/" + second + "/" + sha256)
     }
 
     /// Creates the directories and, if asked, removes what an interrupted write left in `tmp/`.

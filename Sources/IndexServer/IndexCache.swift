@@ -29,6 +29,9 @@ struct ServedFile: Sendable {
     /// `Content-Type`, `ETag`, `Last-Modified`, `Accept-Ranges` and `Cache-Control` (immutable).
     let headers: HTTPFields
 
+    /// The name it is served under.
+    var filename: String { isMetadata ? package.filename + ".metadata" : package.filename }
+
     init(package: Package, isMetadata: Bool) {
         self.package = package
         self.isMetadata = isMetadata
@@ -113,7 +116,7 @@ final class IndexCache: Sendable {
 
     /// The file at a `/packages/ab/cd/ef…/filename` location (or its `.metadata`).
     func packageFile(sha256: String, filename: String) async throws -> ServedFile? {
-        let key = sha256 + "/" + filename
+        let key = Self.packagePath(sha256: sha256, filename: filename)
         if let cached = packageFiles.withLock({ $0[key] }) { return cached }
         var found: ServedFile?
         if let package = try await store.file(sha256: sha256, filename: filename) {
@@ -123,9 +126,24 @@ final class IndexCache: Sendable {
         {
             found = ServedFile(package: package, isMetadata: true)
         }
-        // Only what exists is remembered: URLs made up by a client must not grow the cache.
+        // Only what exists is remembered, under its one canonical path: URLs made up by a
+        // client must not grow the cache.
         if let found { packageFiles.withLock { $0[key] = found } }
         return found
+    }
+
+    /// A file served before, by the request path its links use (`/packages/ab/cd/ef…/name`):
+    /// repeated downloads skip taking the path apart. Any other spelling finds nothing here.
+    func servedPackageFile(atPath path: String) -> ServedFile? {
+        packageFiles.withLock { $0[path] }
+    }
+
+    /// The path pages link a file to, unescaped: `/packages/ab/cd/<rest of the sha256>/<filename>`.
+    static func packagePath(sha256: String, filename: String) -> String {
+        let digits = sha256.utf8
+        return "/packages/" + String(decoding: digits.prefix(2), as: UTF8.self) + "/"
+            + String(decoding: digits.dropFirst(2).prefix(2), as: UTF8.self) + "/"
+            + String(decoding: digits.dropFirst(4), as: UTF8.self) + "/" + filename
     }
 }
 

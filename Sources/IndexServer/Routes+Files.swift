@@ -20,6 +20,9 @@ extension Routes {
     /// `GET` and `HEAD /packages/<ab>/<cd>/<rest of the sha256>/<filename>`: PyPI's layout, the
     /// URL pages link to.
     func packageFile(_ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
+        if let file = cache.servedPackageFile(atPath: request.uri.path) {
+            return try await send(file, filename: file.filename, request, context, bodyWanted: bodyWanted)
+        }
         let components = context.parameters.getCatchAll()
         guard components.count == 4, let filename = URLPath.unescape(components[3]), Self.isServable(filename) else {
             throw HTTPFailure(.notFound, "No such file: file URLs are /packages/<ab>/<cd>/<rest of the sha256>/<filename>.")
@@ -46,8 +49,9 @@ extension Routes {
     /// single-range requests. Small files go out from memory once read (that beats any
     /// system call per request); larger ones with `sendfile`.
     private func send(_ file: ServedFile, filename: String, _ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
-        let path = store.blobs.path(forSHA256: file.sha256)
         var body = fileBodies.cached(file.sha256)
+        // Only a file not in memory needs its path.
+        let path = body == nil ? store.blobs.path(forSHA256: file.sha256) : FilePath()
         let size: Int64
         if let body {
             size = Int64(body.readableBytes)

@@ -92,6 +92,16 @@ struct JSONAPIAndFileTests {
             #expect(tricky.status == .notFound)
             let byDigest = "/packages/70/76/1cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6/requests-2.32.3-py3-none-any.whl"
             #expect(try await client.execute(uri: byDigest, method: .get).body.readableBytes == 64928)
+            // Served again from the remembered path: the same bytes, HEAD, ranges and validators.
+            #expect(Array(buffer: try await client.execute(uri: byDigest, method: .get).body) == bytes)
+            #expect(try await client.execute(uri: byDigest, method: .head).headers[.contentLength] == "64928")
+            let again = try await client.execute(uri: byDigest, method: .get, headers: [.range: "bytes=10-19"])
+            #expect(again.status == .partialContent && Array(buffer: again.body) == Array(bytes[10..<20]))
+            #expect(try await client.execute(uri: byDigest, method: .get, headers: [.ifNoneMatch: whole.headers[.eTag]!]).status == .notModified)
+            // Another spelling of the digest is the same file, found the long way.
+            let upper = "/packages/70/76/1CFE03C773CEB22AA2F671B4757976145175CDFCA038C02654D061D6DCC6/requests-2.32.3-py3-none-any.whl"
+            #expect(try await client.execute(uri: upper, method: .get).body.readableBytes == 64928)
+            #expect(try await client.execute(uri: byDigest + ".metadata", method: .get).status == .ok)
             #expect(try await client.execute(uri: byDigest + ".metadata", method: .get).status == .ok)
             let wrongName = "/packages/70/76/1cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6/other-1.0.tar.gz"
             #expect(try await client.execute(uri: wrongName, method: .get).status == .notFound)
