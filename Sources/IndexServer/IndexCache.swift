@@ -116,7 +116,7 @@ final class IndexCache: Sendable {
 
     /// The file at a `/packages/ab/cd/ef…/filename` location (or its `.metadata`).
     func packageFile(sha256: String, filename: String) async throws -> ServedFile? {
-        let key = Self.packagePath(sha256: sha256, filename: filename)
+        let key = FileLocation.path(sha256: sha256, filename: filename)
         if let cached = packageFiles.withLock({ $0[key] }) { return cached }
         var found: ServedFile?
         if let package = try await store.file(sha256: sha256, filename: filename) {
@@ -132,18 +132,11 @@ final class IndexCache: Sendable {
         return found
     }
 
-    /// A file served before, by the request path its links use (`/packages/ab/cd/ef…/name`):
-    /// repeated downloads skip taking the path apart. Any other spelling finds nothing here.
+    /// A file served before, by the exact request path its links use
+    /// (`FileLocation.path`): repeated downloads skip taking the path apart. Any other
+    /// spelling of the same file (other escapes, upper-case digits) finds nothing here.
     func servedPackageFile(atPath path: String) -> ServedFile? {
         packageFiles.withLock { $0[path] }
-    }
-
-    /// The path pages link a file to, unescaped: `/packages/ab/cd/<rest of the sha256>/<filename>`.
-    static func packagePath(sha256: String, filename: String) -> String {
-        let digits = sha256.utf8
-        return "/packages/" + String(decoding: digits.prefix(2), as: UTF8.self) + "/"
-            + String(decoding: digits.dropFirst(2).prefix(2), as: UTF8.self) + "/"
-            + String(decoding: digits.dropFirst(4), as: UTF8.self) + "/" + filename
     }
 }
 
@@ -205,7 +198,10 @@ extension SimpleProjectPage {
 /// The PyPI-style location of a stored file: `/packages/<2>/<2>/<60>/<filename>` from its sha256.
 enum FileLocation {
     static func path(sha256: String, filename: String) -> String {
-        let digits = Array(sha256)
-        return "/packages/\(String(digits[0..<2]))/\(String(digits[2..<4]))/\(String(digits[4...]))/\(URLPath.escape(filename))"
+        // Digests are ASCII: slicing their UTF-8 avoids Character indexing.
+        let digits = sha256.utf8
+        return "/packages/" + String(decoding: digits.prefix(2), as: UTF8.self) + "/"
+            + String(decoding: digits.dropFirst(2).prefix(2), as: UTF8.self) + "/"
+            + String(decoding: digits.dropFirst(4), as: UTF8.self) + "/" + URLPath.escape(filename)
     }
 }

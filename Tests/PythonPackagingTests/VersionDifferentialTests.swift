@@ -69,8 +69,8 @@ struct VersionDifferentialTests {
             var bufferB = SortKeyBuffer(capacity: 0)
             a.appendSortKey(to: &bufferA)
             b.appendSortKey(to: &bufferB)
-            let keyA = Array(bufferA.written)
-            let keyB = Array(bufferB.written)
+            let keyA = bufferA.withWritten(Array.init)
+            let keyB = bufferB.withWritten(Array.init)
             let byKey = keyA == keyB ? 0 : (keyA.lexicographicallyPrecedes(keyB) ? -1 : 1)
             mismatches.check(byKey == pair[2] as! Int, "sort keys of \(a) and \(b) order as \(byKey)")
         }

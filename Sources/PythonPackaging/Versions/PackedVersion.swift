@@ -38,7 +38,7 @@ struct PackedVersion: Hashable {
         for byte in bytes {
             let digit = byte &- UInt8(ascii: "0")
             if digit < 10 {
-                // Nine digits always fit 64 bits; longer numbers (and leading zeros) take the grammar.
+                // Nine digits always fit; longer numbers (leading zeros included) take the grammar.
                 guard digits < 9 else { return nil }
                 value = value &* 10 &+ UInt64(digit)
                 digits += 1

@@ -35,6 +35,8 @@ struct SortKeyBuffer: ~Copyable {
         for byte in bytes { append(byte) }
     }
 
-    /// The bytes written so far, valid while the buffer lives and does not grow.
-    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    /// Calls `body` with the bytes written so far, which stay valid only within it.
+    borrowing func withWritten<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
 }

@@ -1,6 +1,6 @@
 /// The sort keys of many versions (`Version.appendSortKey`) in one buffer, sorted sixteen
-/// bytes at a time: a radix sort on bytes 0–15 as two words, then each run that ties there by
-/// bytes 16–31, and so on, as deep as the keys go. Duplicates and long shared prefixes cost a
+/// bytes at a time: by bytes 0–15 as two words (`WordSortRecord.sort`), then each run that ties
+/// there by bytes 16–31, and so on, as deep as the keys go. Duplicates and long shared prefixes cost a
 /// pass per sixteen bytes, not comparisons of whole keys.
 struct SortKeyTable {
     let bytes: UnsafeBufferPointer<UInt8>

@@ -4,7 +4,8 @@ extension Sequence where Element == Version {
     /// Much faster than `sorted()` on long lists: versions held in two words (nearly all of an
     /// index's) are radix-sorted on those words and rebuilt from them; the rest are encoded
     /// once into bytes that compare with `memcmp` in the same order (`Version.appendSortKey`)
-    /// and merged in.
+    /// and merged in. When more than one in eight is of the second kind, all of them go the
+    /// byte-key way.
     public func sortedByPrecedence() -> [Version] {
         let versions = Array(self)
         return Version.sorted(versions, packed: { packed, _ in Version(.packed(packed)) }, stored: { versions[$0] })
@@ -35,7 +36,7 @@ extension Version {
         for (index, version) in versions.enumerated() {
             if case .packed(let words) = version.representation {
                 packed.append(WordSortRecord(high: words.release, low: words.suffix >> 11, index: index))
-                spellings[index] = UInt8(truncatingIfNeeded: words.suffix >> 8)
+                spellings[index] = UInt8(truncatingIfNeeded: words.suffix >> 8) & 0x7
             } else {
                 stored.append(index)
             }
@@ -110,10 +111,12 @@ extension Version {
             version.appendSortKey(to: &bytes)
         }
         starts.append(bytes.count)
-        let keys = SortKeyTable(bytes: bytes.written, starts: starts)
-        var records = versions.indices.map { keys.record(for: $0, depth: 0) }
-        keys.sort(&records, depth: 0)
-        return records.map(\.index)
+        return bytes.withWritten { written in
+            let keys = SortKeyTable(bytes: written, starts: starts)
+            var records = versions.indices.map { keys.record(for: $0, depth: 0) }
+            keys.sort(&records, depth: 0)
+            return records.map(\.index)
+        }
     }
 
     /// Appends bytes that order exactly as `packaging` orders versions, so that comparing two
