@@ -51,7 +51,7 @@ extension Routes {
     private func send(_ file: ServedFile, filename: String, _ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
         var body = fileBodies.cached(file.sha256)
         // Only a file not in memory needs its path.
-        let path = body == nil ? store.blobs.path(forSHA256: file.sha256) : FilePath()
+        lazy var path = store.blobs.path(forSHA256: file.sha256)
         let size: Int64
         if let body {
             size = Int64(body.readableBytes)

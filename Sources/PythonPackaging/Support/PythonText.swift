@@ -102,7 +102,7 @@ extension PythonText {
     ///
     /// The standard library's validation goes a byte at a time once it has met one non-ASCII
     /// byte; long descriptions are mostly ASCII with a few other characters, so this one skips
-    /// ASCII eight bytes at a time, then copies without validating again.
+    /// ASCII runs 32 and 8 bytes at a time, then copies without validating again.
     static func utf8String(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard isValidUTF8(bytes) else { return nil }
         return String(copying: UTF8Span(unchecked: Span(_unsafeElements: bytes)))
@@ -111,10 +111,10 @@ extension PythonText {
     /// Whether `bytes` are well-formed UTF-8.
     static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
         let count = bytes.count
         var index = 0
         while index < count {
-            let raw = UnsafeRawPointer(base)
             while index + 32 <= count {
                 let words = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
                     | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
