@@ -36,10 +36,14 @@ let package = Package(
 
         /// Debian's zlib (zlib1g-dev), for inflating wheels and gzipped sdists.
         .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
+        /// Debian's libbz2 and liblzma, for the older `.tar.bz2` and `.tar.xz` sdists on real indexes.
+        .systemLibrary(name: "SystemBzip2", providers: [.apt(["libbz2-dev"])]),
+        .systemLibrary(name: "SystemLzma", providers: [.apt(["liblzma-dev"])]),
 
         /// Reading a distribution file: zip and tar framing with hostile-input caps, and the
         /// METADATA / PKG-INFO inside wheels, sdists and eggs.
-        .target(name: "PackageArchives", dependencies: ["PythonPackaging", "SystemZlib"], swiftSettings: strict),
+        .target(
+            name: "PackageArchives", dependencies: ["PythonPackaging", "SystemZlib", "SystemBzip2", "SystemLzma"], swiftSettings: strict),
 
         /// sha256, md5 and blake2b-256 of distribution files, computed while streaming.
         .target(
@@ -132,7 +136,8 @@ let package = Package(
         ),
 
         /// Fixtures for the tests: the shared corpus, and archives built in memory (hostile ones too).
-        .target(name: "TestSupport", dependencies: ["SystemZlib"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(
+            name: "TestSupport", dependencies: ["SystemZlib", "SystemBzip2", "SystemLzma"], path: "Tests/TestSupport", swiftSettings: strict),
 
         .testTarget(
             name: "PythonPackagingTests",
@@ -156,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "IndexServerTests",
             dependencies: [
-                "IndexServer", "ContentStore", "TestSupport", "Digests",
+                "IndexServer", "ContentStore", "PythonPackaging", "TestSupport", "Digests",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -126,6 +126,21 @@ def test_an_upload_upstream_moves_exactly_one_project(server, workdir):
     sync(mirror_dir, upstream_of(server))
     six = content(mirror_dir)["six-1.16.0-py2.py3-none-any.whl"]
     assert six["yanked"] and six["yanked_reason"] == "old"
+    # A project status (PEP 792) upstream reaches the mirror; pypi-simple reads it upstream.
+    from pypi_simple import PyPISimple, ProjectStatus
+    change_upstream(server, "project", "status", "certifi", "archived", "--reason", "read only")
+    with PyPISimple(endpoint=server.index()) as client:
+        page = client.get_project_page("certifi")
+        assert page.status == ProjectStatus.ARCHIVED and page.status_reason == "read only" and len(page.packages) == 1
+    assert sync(mirror_dir, upstream_of(server))["projects_changed"] == 1
+    status = json.loads(run(binary(), "project", "status", "certifi", "--data-dir", mirror_dir, "--json").stdout)
+    assert (status["status"], status["reason"]) == ("archived", "read only")
+    # Quarantined upstream offers no files: the mirror drops them and keeps the status.
+    change_upstream(server, "project", "status", "certifi", "quarantined")
+    quarantined = sync(mirror_dir, upstream_of(server))
+    assert quarantined["files_removed"] == 1 and "certifi-2024.8.30-py3-none-any.whl" not in content(mirror_dir)
+    status = json.loads(run(binary(), "project", "status", "certifi", "--data-dir", mirror_dir, "--json").stdout)
+    assert status["status"] == "quarantined"
 
 
 @pytest.mark.parametrize("args, expected", [
@@ -237,6 +252,12 @@ def test_mirrors_a_plain_index_served_by_pypiserver(workdir):
     names = ["six-1.17.0-py2.py3-none-any.whl", "six-1.16.0.tar.gz", "idna-3.10-py3-none-any.whl"]
     for name in names:
         (packages / name).write_bytes((corpus_dir() / name).read_bytes())
+    # Older sdist formats still on real indexes: their PKG-INFO is read like a .tar.gz's.
+    import bz2, gzip, lzma
+    tar = gzip.decompress((corpus_dir() / "six-1.16.0.tar.gz").read_bytes())
+    older = {"six-1.16.0.tar.bz2": bz2.compress(tar), "six-1.16.0.tar.xz": lzma.compress(tar)}
+    for name, data in older.items():
+        (packages / name).write_bytes(data)
     import socket
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -252,8 +273,14 @@ def test_mirrors_a_plain_index_served_by_pypiserver(workdir):
             except requests.ConnectionError:
                 time.sleep(0.1)
         summary = sync(workdir / "mirror", f"http://127.0.0.1:{port}/simple/")
-        assert summary["failures"] == [] and summary["files_added"] == 3
-        assert {n: p["sha256"] for n, p in content(workdir / "mirror").items()} == {n: checksums()[n] for n in names}
+        assert summary["failures"] == [] and summary["files_added"] == 5
+        mirrored = content(workdir / "mirror")
+        assert {n: p["sha256"] for n, p in mirrored.items()} == {n: checksums()[n] for n in names} | {
+            n: hashlib.sha256(data).hexdigest() for n, data in older.items()}
+        assert mirrored["six-1.16.0.tar.gz"]["requires_python"]
+        for name in older:
+            assert mirrored[name]["requires_python"] == mirrored["six-1.16.0.tar.gz"]["requires_python"]
+            assert mirrored[name]["version"] == "1.16.0" and mirrored[name]["packagetype"] == "sdist"
     finally:
         process.terminate()
         process.wait(10)

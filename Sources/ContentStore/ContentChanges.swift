@@ -1,3 +1,5 @@
+public import PythonPackaging
+
 /// Changes to make to a repository's content in one new version.
 public struct ContentChanges: Sendable, Hashable {
     /// Packages to add (by id). Adding one already present changes nothing.

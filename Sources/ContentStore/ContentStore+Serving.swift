@@ -1,5 +1,5 @@
 import GRDB
-import PythonPackaging
+public import PythonPackaging
 
 /// The files of one project as a distribution serves them, and the project's status.
 public struct ServedProject: Sendable, Hashable {
@@ -41,7 +41,6 @@ extension ContentStore {
     public func project(_ normalized: String, in content: ServedContent) async throws -> ServedProject? {
         guard let repositoryID = content.repositoryID, let version = content.version else { return nil }
         return try await read { db in
-            let arguments: StatementArguments = [repositoryID, version, version, normalized]
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -49,27 +48,62 @@ extension ContentStore {
                     JOIN package p ON p.id = rc.package_id
                     LEFT JOIN package_yank y ON y.repository_id = rc.repository_id AND y.package_id = p.id
                         AND y.version_added <= ?2 AND (y.version_removed IS NULL OR y.version_removed > ?2)
-                    WHERE rc.repository_id = ?1 AND rc.version_added <= ?2 AND (rc.version_removed IS NULL OR rc.version_removed > ?3)
-                        AND p.name_normalized = ?4
+                    WHERE rc.repository_id = ?1 AND rc.version_added <= ?2 AND (rc.version_removed IS NULL OR rc.version_removed > ?2)
+                        AND p.name_normalized = ?3
                     ORDER BY p.filename
                     """,
-                arguments: arguments)
+                arguments: [repositoryID, version, normalized])
             guard !rows.isEmpty else { return nil }
-            let files = rows.map { row in PackageInVersion(package: Package(row: row), yanked: row["yanked"], yankedReason: row["yank_reason"]) }
-            let status = try Row.fetchOne(
-                db,
-                sql: "SELECT status, reason FROM project_status WHERE repository_id = ?1 AND project = ?4 AND version_added <= ?2 AND (version_removed IS NULL OR version_removed > ?3)",
-                arguments: arguments)
+            let (status, reason) = try Self.status(db, of: normalized, repositoryID: repositoryID, version: version)
+            // PEP 792: a quarantined project's page stays, with its status, but offers no files.
+            let files = status.offersFiles
+                ? rows.map { row in PackageInVersion(package: Package(row: row), yanked: row["yanked"], yankedReason: row["yank_reason"]) } : []
             let serial = try Int64.fetchOne(
                 db, sql: "SELECT max(serial) FROM journal WHERE distribution_id = ? AND project = ?", arguments: [content.distribution.id, normalized]) ?? 0
-            let newest = files.max { $0.package.uploadTime < $1.package.uploadTime }!
+            let newest = rows.max { (a: Row, b: Row) in (a["upload_time"] as Int64) < (b["upload_time"] as Int64) }!
             return ServedProject(
-                name: newest.package.name, normalized: normalized, files: files,
-                status: status.flatMap { ProjectStatus(rawValue: $0["status"]) } ?? .active, statusReason: status?["reason"], lastSerial: serial)
+                name: newest["name"], normalized: normalized, files: files, status: status, statusReason: reason, lastSerial: serial)
         }
     }
 
-    /// The file named `filename` in a distribution, if it serves one.
+    /// A project's status (PEP 792) in a repository version, and its reason.
+    public func status(of project: String, repositoryID: Int64, version: Int) async throws -> (status: ProjectStatus, reason: String?) {
+        try await read { db in try Self.status(db, of: project, repositoryID: repositoryID, version: version) }
+    }
+
+    /// The statuses other than `active` of some projects (normalized names) in a repository version.
+    public func statuses(repositoryID: Int64, version: Int, projects: Set<String>) async throws -> [String: ProjectStatusChange] {
+        let names = JSONValue.array(projects.sorted().map(JSONValue.string)).rendered
+        return try await read { db in
+            var found: [String: ProjectStatusChange] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT project, status, reason FROM project_status
+                    WHERE repository_id = ?1 AND version_added <= ?2 AND (version_removed IS NULL OR version_removed > ?2)
+                        AND project IN (SELECT value FROM json_each(?3))
+                    """,
+                arguments: [repositoryID, version, names])
+            {
+                found[row["project"]] = ProjectStatusChange(ProjectStatus(rawValue: row["status"]) ?? .active, reason: row["reason"])
+            }
+            return found
+        }
+    }
+
+    private static func status(_ db: Database, of project: String, repositoryID: Int64, version: Int) throws -> (status: ProjectStatus, reason: String?) {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT status, reason FROM project_status
+                WHERE repository_id = ?1 AND project = ?2 AND version_added <= ?3 AND (version_removed IS NULL OR version_removed > ?3)
+                """,
+            arguments: [repositoryID, project, version])
+        return (row.flatMap { ProjectStatus(rawValue: $0["status"]) } ?? .active, row?["reason"])
+    }
+
+    /// The file named `filename` in a distribution, if it serves one (files of quarantined
+    /// projects are not served).
     public func file(named filename: String, in content: ServedContent) async throws -> PackageInVersion? {
         guard let repositoryID = content.repositoryID, let version = content.version else { return nil }
         return try await read { db in
@@ -77,10 +111,13 @@ extension ContentStore {
                 db,
                 sql: """
                     SELECT p.* FROM repository_content rc JOIN package p ON p.id = rc.package_id
-                    WHERE rc.repository_id = ? AND rc.version_added <= ? AND (rc.version_removed IS NULL OR rc.version_removed > ?)
-                        AND p.filename = ?
+                    WHERE rc.repository_id = ?1 AND rc.version_added <= ?2 AND (rc.version_removed IS NULL OR rc.version_removed > ?2)
+                        AND p.filename = ?3
+                        AND NOT EXISTS (
+                            SELECT 1 FROM project_status s WHERE s.repository_id = ?1 AND s.project = p.name_normalized
+                                AND s.status = 'quarantined' AND s.version_added <= ?2 AND (s.version_removed IS NULL OR s.version_removed > ?2))
                     """,
-                arguments: [repositoryID, version, version, filename])
+                arguments: [repositoryID, version, filename])
             else { return nil }
             return PackageInVersion(package: Package(row: row), yanked: false, yankedReason: nil)
         }
@@ -142,14 +179,19 @@ extension ContentStore {
 }
 
 extension ContentStore {
-    /// The package with these bytes and this filename, if some repository holds it.
+    /// The package with these bytes and this filename, if some repository holds it in one of
+    /// its versions and does not have its project quarantined now (PEP 792).
     public func file(sha256: String, filename: String) async throws -> Package? {
         try await read { db in
             try Row.fetchOne(
                 db,
                 sql: """
                     SELECT p.* FROM package p WHERE p.sha256 = ? AND p.filename = ?
-                        AND EXISTS (SELECT 1 FROM repository_content rc WHERE rc.package_id = p.id)
+                        AND EXISTS (
+                            SELECT 1 FROM repository_content rc WHERE rc.package_id = p.id
+                                AND NOT EXISTS (
+                                    SELECT 1 FROM project_status s WHERE s.repository_id = rc.repository_id AND s.project = p.name_normalized
+                                        AND s.status = 'quarantined' AND s.version_removed IS NULL))
                     """,
                 arguments: [sha256.lowercased(), filename]
             ).map(Package.init(row:))

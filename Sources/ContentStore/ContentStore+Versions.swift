@@ -1,4 +1,5 @@
 import GRDB
+import PythonPackaging
 
 extension ContentStore {
     /// Applies `changes` as a new version of the repository, in one transaction, and records

@@ -55,11 +55,6 @@ public struct PackageInVersion: Sendable, Hashable {
     public let yankedReason: String?
 }
 
-/// PEP 792 project status.
-public enum ProjectStatus: String, Sendable, Hashable, CaseIterable {
-    case active, archived, quarantined, deprecated
-}
-
 /// A publication: a repository version made servable.
 public struct Publication: Sendable, Hashable {
     public let id: Int64

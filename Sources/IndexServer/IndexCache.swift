@@ -191,7 +191,9 @@ extension SimpleProjectPage {
                 yanked: entry.yanked ? .yanked(reason: entry.yankedReason) : .notYanked, size: entry.package.size,
                 uploadTime: entry.package.uploadTime.iso8601)
         }
-        self.init(name: project.name, files: files, versions: VersionList.sorted(project.files.map(\.package.version)), lastSerial: project.lastSerial)
+        self.init(
+            name: project.name, files: files, versions: VersionList.sorted(project.files.map(\.package.version)), lastSerial: project.lastSerial,
+            status: project.status, statusReason: project.statusReason)
     }
 }
 

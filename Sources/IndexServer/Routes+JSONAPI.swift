@@ -18,6 +18,9 @@ extension Routes {
         guard let project = try await pages.projectPages(normalized, store: store) else {
             throw HTTPFailure(.notFound, "The project '\(normalized)' is not in the index at /pypi/\(base)/.")
         }
+        guard project.project.status.offersFiles else {
+            throw HTTPFailure(.notFound, "The project '\(normalized)' is quarantined at /pypi/\(base)/: its files are not offered (PEP 792).")
+        }
         let cacheKey = "\(normalized)/\(version ?? "")"
         var page = pages.jsonAPI.withLock { $0[cacheKey] }
         if page == nil {

@@ -39,6 +39,7 @@ extension Routes {
         let package: Package
         do {
             try form.checkAction()
+            try await checkStatusAllowsUploads(of: blob.filename, repositoryID: repositoryID)
             try form.checkDigests(of: blob.written.digests)
             package = try await store.ingest(blob.written, filename: blob.filename, uploadTime: .now(), strict: true) { inspected in
                 try form.checkAgreement(with: inspected)
@@ -55,6 +56,19 @@ extension Routes {
         }
         try await cache.invalidate()
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "OK\n")))
+    }
+
+    /// PEP 792: archived and quarantined projects take no new files.
+    private func checkStatusAllowsUploads(of filename: String, repositoryID: Int64) async throws {
+        guard let project = try? DistributionFilename(parsing: filename).name.normalized else { return }  // the archive checks refuse it
+        let repository = try await store.repository(id: repositoryID)
+        let (status, reason) = try await store.status(of: project, repositoryID: repositoryID, version: repository.latestVersion)
+        guard status.acceptsUploads else {
+            throw HTTPFailure(
+                .badRequest,
+                "The project '\(project)' is \(status.rawValue)\(reason.map { " (\($0))" } ?? ""), so it takes no new uploads (PEP 792); "
+                    + "an administrator can set it active again with `wheelhouse project status`.")
+        }
     }
 
     /// Basic authentication against the store's accounts (`admin`, or `__token__` with a token).

@@ -9,16 +9,20 @@ public struct ArchiveLimits: Sendable, Hashable {
     public var ratioThreshold: Int64
     /// The most entries an archive may list.
     public var maximumEntries: Int
+    /// The most memory a decoder may take (an xz header can ask for gigabytes); the default
+    /// is enough for `xz -9`'s 64 MiB dictionary.
+    public var maximumDecoderMemory: UInt64
 
     public init(
         maximumMetadataSize: Int = 8 << 20, maximumExpandedSize: Int64 = 8 << 30, maximumCompressionRatio: Int64 = 200,
-        ratioThreshold: Int64 = 64 << 20, maximumEntries: Int = 500_000
+        ratioThreshold: Int64 = 64 << 20, maximumEntries: Int = 500_000, maximumDecoderMemory: UInt64 = 128 << 20
     ) {
         self.maximumMetadataSize = maximumMetadataSize
         self.maximumExpandedSize = maximumExpandedSize
         self.maximumCompressionRatio = maximumCompressionRatio
         self.ratioThreshold = ratioThreshold
         self.maximumEntries = maximumEntries
+        self.maximumDecoderMemory = maximumDecoderMemory
     }
 
     public static let `default` = ArchiveLimits()

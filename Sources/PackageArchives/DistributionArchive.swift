@@ -13,7 +13,7 @@ public struct ArchiveMetadata: Sendable, Hashable {
 }
 
 /// Reads the core metadata out of a wheel (`*.dist-info/METADATA`), an sdist (`PKG-INFO` in
-/// the top directory of a `.tar.gz` or `.zip`) or an egg (`EGG-INFO/PKG-INFO`), checking the
+/// the top directory of a `.tar.gz`, `.zip`, or the older `.tar.bz2`, `.tar.xz` and `.tar`) or an egg (`EGG-INFO/PKG-INFO`), checking the
 /// archive's framing on the way: every entry path must stay inside the archive, links must
 /// not escape it, and expansion is capped.
 public enum DistributionArchive {
@@ -27,11 +27,15 @@ public enum DistributionArchive {
             return try readZip(bytes, limits: limits, isMetadata: { $0.count == 2 && $0[0] == "EGG-INFO" && $0[1] == "PKG-INFO" })
         case .sdist(let sdist):
             switch sdist.fileExtension {
-            case ".tar.gz", ".tgz": return try readTarGz(bytes, limits: limits)
+            case ".tar.gz", ".tgz": return try readTar(bytes, limits: limits, decoder: try Inflater(.gzip))
+            case ".tar.bz2", ".tbz": return try readTar(bytes, limits: limits, decoder: try Bunzip2())
+            case ".tar.xz": return try readTar(bytes, limits: limits, decoder: try XZDecoder(memoryLimit: limits.maximumDecoderMemory))
+            case ".tar": return try readTar(bytes, limits: limits, decoder: UncompressedStream())
             case ".zip": return try readZip(bytes, limits: limits, isMetadata: { $0.count == 2 && $0[1] == "PKG-INFO" })
             default:
                 throw ArchiveError(
-                    .unsupported, "reading metadata from '\(sdist.fileExtension)' sdists is not supported; only .tar.gz and .zip")
+                    .unsupported,
+                    "reading metadata from '\(sdist.fileExtension)' sdists is not supported; only .tar.gz, .tar.bz2, .tar.xz, .tar and .zip")
             }
         }
     }
@@ -85,7 +89,7 @@ public enum DistributionArchive {
         }
     }
 
-    private static func readTarGz(_ bytes: UnsafeRawBufferPointer, limits: ArchiveLimits) throws(ArchiveError) -> ArchiveMetadata {
+    private static func readTar(_ bytes: UnsafeRawBufferPointer, limits: ArchiveLimits, decoder: some StreamDecoder) throws(ArchiveError) -> ArchiveMetadata {
         let maximumMetadata = limits.maximumMetadataSize
         var reader = TarReader { (entry) throws(ArchiveError) -> Int? in
             if let problem = EntryPath.problem(entry.path) { throw ArchiveError(.unsafePath, problem) }
@@ -97,14 +101,15 @@ public enum DistributionArchive {
             }
             return isMetadata && entry.kind == .file ? maximumMetadata : nil
         }
-        let inflater = try Inflater(.gzip)
         var expanded: Int64 = 0
-        try inflater.inflate(bytes) { (piece) throws(ArchiveError) in
+        let take = { (piece: UnsafeRawBufferPointer) throws(ArchiveError) in
             expanded += Int64(piece.count)
             try limits.check(expanded: expanded, compressed: Int64(bytes.count), what: "the sdist")
             try reader.feed(piece)
         }
-        guard inflater.finished else { throw ArchiveError(.corrupt, "the gzip stream is truncated") }
+        try decoder.decode(bytes, sink: take)
+        try decoder.finish(sink: take)
+        guard decoder.finished else { throw ArchiveError(.corrupt, "the \(decoder.formatName) stream is truncated") }
         try reader.finish()
         let found = reader.kept
         guard let (entry, content) = found.first else {

@@ -12,7 +12,8 @@ public struct InspectedDistribution: Sendable, Hashable {
 extension DistributionArchive {
     /// Reads a distribution and checks that its metadata names the same project and version
     /// as its filename. With `strict` (uploads), the metadata must also pass every check of
-    /// `CoreMetadata.validated` and a wheel must carry `WHEEL` and `RECORD`.
+    /// `CoreMetadata.validated`, a wheel must carry `WHEEL` and `RECORD`, and an sdist must be
+    /// in a current format (`.tar.gz` or `.zip`); older formats are read when mirrored.
     public static func inspect(
         filename text: String, bytes: UnsafeRawBufferPointer, strict: Bool, limits: ArchiveLimits = .default
     ) throws(ArchiveError) -> InspectedDistribution {
@@ -21,6 +22,10 @@ extension DistributionArchive {
             filename = try DistributionFilename(parsing: text)
         } catch {
             throw ArchiveError(.inconsistent, error.message)
+        }
+        if strict, case .sdist(let sdist) = filename, !sdist.isCurrentFormat {
+            throw ArchiveError(
+                .unsupported, "'\(sdist.fileExtension)' sdists are not accepted as uploads (PEP 527, as PyPI); build a .tar.gz sdist instead")
         }
         let archive = try readMetadata(of: filename, from: bytes, limits: limits)
         if strict {

@@ -1,7 +1,7 @@
 import SystemZlib
 
 /// A zlib inflate stream for raw deflate (zip entries) or gzip (sdists), fed in chunks.
-final class Inflater {
+final class Inflater: StreamDecoder {
     enum Format {
         /// Raw deflate data, as stored in zip entries.
         case raw
@@ -21,7 +21,11 @@ final class Inflater {
 
     deinit { inflateEnd(&stream) }
 
-    private var formatName: String { format == .gzip ? "gzip" : "deflate" }
+    var formatName: String { format == .gzip ? "gzip" : "deflate" }
+
+    func decode(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void) throws(ArchiveError) {
+        try inflate(input, sink: sink)
+    }
 
     /// Inflates `input` and passes each piece of output to `sink`; returns how many input
     /// bytes were used (less than all only when the compressed stream ended).
@@ -32,8 +36,7 @@ final class Inflater {
         guard let base = input.baseAddress, input.count > 0 else { return 0 }
         stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-        defer { output.deallocate() }
+        return try withOutputBuffer { (output) throws(ArchiveError) -> Int in
         while stream.avail_in > 0 || !finished {
             if finished {
                 // Another gzip member may follow the first.
@@ -59,6 +62,7 @@ final class Inflater {
             }
         }
         return input.count - Int(stream.avail_in)
+        }
     }
 }
 

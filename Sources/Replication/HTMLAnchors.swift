@@ -10,21 +10,41 @@ enum HTMLAnchors {
     static func read(_ html: String) -> [HTMLAnchor] {
         var anchors: [HTMLAnchor] = []
         var rest = Substring(html)
-        while let open = rest.range(of: "<a", options: .caseInsensitive) {
-            let afterName = rest[open.upperBound...]
-            guard let next = afterName.first, next == " " || next == "\t" || next == "\n" || next == "\r" || next == ">" else {
-                rest = afterName
-                continue
-            }
-            guard let tagEnd = endOfTag(afterName) else { break }
-            let attributes = readAttributes(afterName[..<tagEnd])
-            let content = afterName[afterName.index(after: tagEnd)...]
+        while let (attributes, content) = nextStartTag("a", in: rest) {
             let close = content.range(of: "</a", options: .caseInsensitive)
             let text = close.map { content[..<$0.lowerBound] } ?? content
             anchors.append(HTMLAnchor(attributes: attributes, text: decodeEntities(stripTags(text))))
             rest = close.map { content[$0.upperBound...] } ?? content[content.endIndex...]
         }
         return anchors
+    }
+
+    /// The `content` of each `<meta name=…>` tag, by name (lowercased); the first one wins.
+    static func meta(_ html: String) -> [String: String] {
+        var found: [String: String] = [:]
+        var rest = Substring(html)
+        while let (attributes, after) = nextStartTag("meta", in: rest) {
+            if let name = attributes["name"]?.lowercased(), let content = attributes["content"], found[name] == nil {
+                found[name] = content
+            }
+            rest = after
+        }
+        return found
+    }
+
+    /// The attributes of the next `<name …>` start tag in `text`, and the text after it.
+    private static func nextStartTag(_ name: String, in text: Substring) -> (attributes: [String: String], after: Substring)? {
+        var rest = text
+        while let open = rest.range(of: "<" + name, options: .caseInsensitive) {
+            let afterName = rest[open.upperBound...]
+            guard let next = afterName.first, next == " " || next == "\t" || next == "\n" || next == "\r" || next == ">" || next == "/" else {
+                rest = afterName
+                continue
+            }
+            guard let tagEnd = endOfTag(afterName) else { return nil }
+            return (readAttributes(afterName[..<tagEnd]), afterName[afterName.index(after: tagEnd)...])
+        }
+        return nil
     }
 
     /// The `>` that ends a tag, skipping quoted attribute values.

@@ -49,9 +49,16 @@ enum SimplePageReader {
                         uploadTime: file.uploadTime.flatMap(Timestamp.init(iso8601:)), requiresPython: file.requiresPython,
                         yanked: file.yanked?.state ?? .notYanked, coreMetadataSHA256: (file.coreMetadata ?? file.distInfoMetadata)?.sha256))
             }
-            return (UpstreamProject(name: document.name, files: files, serial: document.meta?.lastSerial ?? serialHeader), unverifiable)
+            let status = document.projectStatus
+            return (
+                UpstreamProject(
+                    name: document.name, files: files, serial: document.meta?.lastSerial ?? serialHeader, status: status?.known ?? .active,
+                    statusReason: status?.reason),
+                unverifiable
+            )
         }
-        for anchor in HTMLAnchors.read(String(decoding: body, as: UTF8.self)) {
+        let html = String(decoding: body, as: UTF8.self)
+        for anchor in HTMLAnchors.read(html) {
             guard let href = anchor.attributes["href"], let url = UpstreamIndex.resolve(href, against: page) else { continue }
             let filename = url.split(separator: "/").last.map { String($0).removingPercentEncoding ?? String($0) } ?? anchor.text
             guard let sha256 = fragmentHash(href), Hex.isHex(sha256, length: 64) else {
@@ -65,7 +72,12 @@ enum SimplePageReader {
                     filename: filename, url: url, sha256: sha256, requiresPython: anchor.attributes["data-requires-python"],
                     yanked: yanked, coreMetadataSHA256: metadata.flatMap(metadataHash)))
         }
-        return (UpstreamProject(name: fallbackName, files: files, serial: serialHeader), unverifiable)
+        let meta = HTMLAnchors.meta(html)
+        let status = meta["pypi:project-status"].flatMap { ProjectStatus(rawValue: $0.lowercased()) } ?? .active
+        return (
+            UpstreamProject(name: fallbackName, files: files, serial: serialHeader, status: status, statusReason: meta["pypi:project-status-reason"]),
+            unverifiable
+        )
     }
 
     private static func decode<Document: Decodable>(_ body: [UInt8], page: String) throws(ReplicationError) -> Document {
@@ -130,9 +142,21 @@ private struct ProjectDocument: Decodable {
             case uploadTime = "upload-time"
         }
     }
+    /// PEP 792: `{"status": …, "reason": …}`.
+    struct Status: Decodable {
+        var status: String?
+        var reason: String?
+        /// The status, when it is one this reader knows (others read as active).
+        var known: ProjectStatus? { status.flatMap { ProjectStatus(rawValue: $0.lowercased()) } }
+    }
     var meta: Meta?
     var name: String
     var files: [File]
+    var projectStatus: Status?
+    enum CodingKeys: String, CodingKey {
+        case meta, name, files
+        case projectStatus = "project-status"
+    }
 }
 
 /// `core-metadata`: `true`/`false`, or a dictionary of hashes.

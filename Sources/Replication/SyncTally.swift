@@ -41,6 +41,15 @@ struct SyncTally {
         }
     }
 
+    /// Takes in the statuses (PEP 792) upstream gives the projects read, against those the
+    /// repository holds (both without `active` entries, the default).
+    mutating func applyStatuses(upstream: [String: ProjectStatusChange], local: [String: ProjectStatusChange], read: Set<String>) {
+        for project in read where upstream[project] != local[project] {
+            changes.status[project] = upstream[project] ?? ProjectStatusChange(.active)
+            changedProjects.insert(project)
+        }
+    }
+
     static func project(of file: UpstreamFile) -> String {
         ProjectName.normalize(file.distribution?.name.original ?? file.filename)
     }

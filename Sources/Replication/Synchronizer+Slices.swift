@@ -23,6 +23,7 @@ extension Synchronizer {
             return await readProject(entry, upstream: step.request.upstream, client: step.client, etag: step.etags[entry.normalized])
         }
         var offered: [String: [UpstreamFile]] = [:]
+        var statuses: [String: ProjectStatusChange] = [:]
         for (entry, read) in zip(slice, reads) {
             switch read {
             case .notModified:
@@ -35,6 +36,9 @@ extension Synchronizer {
                 tally.failedProjects.insert(entry.normalized)
             case .read(let project, let unverifiable, let etag):
                 offered[entry.normalized] = step.filter.select(project.files, project: entry.normalized, now: step.now)
+                if project.status != .active || project.statusReason != nil {
+                    statuses[entry.normalized] = ProjectStatusChange(project.status, reason: project.statusReason)
+                }
                 let withoutHash = step.filter.select(
                     unverifiable.map { UpstreamFile(filename: $0, url: "", sha256: "") }, project: entry.normalized, now: step.now)
                 for file in withoutHash {
@@ -59,6 +63,9 @@ extension Synchronizer {
                 try await recordOnDemand(plan.acquire, keep: step.request.policy == .onDemand, client: step.client, now: step.now)
             }
         tally.apply(plan, acquired: acquired, local: local)
+        let read = Set(zip(slice, reads).compactMap { entry, read in if case .read = read { entry.normalized } else { nil } })
+        tally.applyStatuses(
+            upstream: statuses, local: try await store.statuses(repositoryID: step.repositoryID, version: step.version, projects: read), read: read)
         if step.request.policy == .immediate { try await fetchRecordedOnly(offered: offered, local: local, step, into: &tally) }
     }
 

@@ -65,10 +65,15 @@ public struct UpstreamProject: Sendable, Hashable {
     public var files: [UpstreamFile]
     /// The project's serial from the page (`X-PyPI-Last-Serial` or `meta._last-serial`).
     public var serial: Int64?
+    /// The project's status (PEP 792), `active` when the page gives none.
+    public var status: ProjectStatus
+    public var statusReason: String?
 
-    public init(name: String, files: [UpstreamFile], serial: Int64?) {
+    public init(name: String, files: [UpstreamFile], serial: Int64?, status: ProjectStatus = .active, statusReason: String? = nil) {
         self.name = name
         self.files = files
         self.serial = serial
+        self.status = status
+        self.statusReason = statusReason
     }
 }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import HummingbirdTesting
+import PythonPackaging
 import Testing
 
 @testable import IndexServer
@@ -40,7 +41,7 @@ struct SimpleAPITests {
             #expect(root.status == .ok)
             #expect(root.headers[.contentType] == "text/html; charset=utf-8")
             #expect(root.text.contains(#"<a href="markupsafe/">MarkupSafe</a>"#))
-            #expect(root.text.contains(#"<meta name="pypi:repository-version" content="1.1">"#))
+            #expect(root.text.contains(#"<meta name="pypi:repository-version" content="1.4">"#))
             let rootJSON = try await client.execute(uri: "/pypi/default/simple/", method: .get, headers: [.accept: "application/vnd.pypi.simple.v1+json"])
             #expect(rootJSON.headers[.contentType] == "application/vnd.pypi.simple.v1+json")
             let projects = try rootJSON.json()["projects"] as! [[String: Any]]
@@ -60,7 +61,7 @@ struct SimpleAPITests {
             let json = try await client.execute(uri: "/pypi/default/simple/requests/", method: .get, headers: [.accept: "application/vnd.pypi.simple.v1+json"])
             #expect(json.headers[.eTag] != etag)
             let document = try json.json()
-            #expect((document["meta"] as! [String: Any])["api-version"] as? String == "1.1")
+            #expect((document["meta"] as! [String: Any])["api-version"] as? String == "1.4")
             #expect(document["versions"] as? [String] == ["2.32.3"])
             let files = document["files"] as! [[String: Any]]
             #expect(files.count == 2)
@@ -93,6 +94,47 @@ struct SimpleAPITests {
             #expect(page.text.contains(#"data-yanked="broken build""#))
             let json = try await client.execute(uri: "/pypi/default/simple/six/", method: .get, headers: [.accept: "application/vnd.pypi.simple.v1+json"])
             #expect(((try json.json()["files"] as! [[String: Any]]).first!["yanked"] as? String) == "broken build")
+        }
+    }
+
+    @Test("project status (PEP 792): shown in HTML and JSON; a quarantined project offers no files until it is active again")
+    func projectStatus() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let package = try await fixture.add(corpus: "six-1.16.0-py2.py3-none-any.whl")
+        let json: HTTPFields = [.accept: "application/vnd.pypi.simple.v1+json"]
+        let download = "/packages/\(package.sha256.prefix(2))/\(package.sha256.dropFirst(2).prefix(2))/\(package.sha256.dropFirst(4))/\(package.filename)"
+        try await fixture.test { client in
+            let active = try await client.execute(uri: "/pypi/default/simple/six/", method: .get, headers: json)
+            #expect((try active.json()["project-status"] as? [String: String]) == ["status": "active"])
+            #expect(try await client.execute(uri: download, method: .get).status == .ok)
+        }
+        try await fixture.store.modify(repositoryID: fixture.repository.id, changes: .init(status: ["six": .init(.archived, reason: "see <new>")]))
+        try await fixture.test { client in
+            let html = try await client.execute(uri: "/pypi/default/simple/six/", method: .get)
+            #expect(html.text.contains(#"<meta name="pypi:project-status" content="archived">"#))
+            #expect(html.text.contains(#"<meta name="pypi:project-status-reason" content="see &lt;new&gt;">"#))
+            #expect(html.text.contains(package.filename))
+            let page = try await client.execute(uri: "/pypi/default/simple/six/", method: .get, headers: json)
+            #expect((try page.json()["project-status"] as? [String: String]) == ["status": "archived", "reason": "see <new>"])
+        }
+        try await fixture.store.modify(repositoryID: fixture.repository.id, changes: .init(status: ["six": .init(.quarantined)]))
+        try await fixture.test { client in
+            let page = try await client.execute(uri: "/pypi/default/simple/six/", method: .get, headers: json)
+            let document = try page.json()
+            #expect((document["project-status"] as? [String: String]) == ["status": "quarantined"])
+            #expect((document["files"] as? [Any])?.isEmpty == true && (document["versions"] as? [Any])?.isEmpty == true)
+            #expect(try await client.execute(uri: download, method: .get).status == .notFound)
+            #expect(try await client.execute(uri: download + ".metadata", method: .get).status == .notFound)
+            let api = try await client.execute(uri: "/pypi/default/pypi/six/json", method: .get)
+            #expect(api.status == .notFound && api.text.contains("quarantined"))
+        }
+        try await fixture.store.modify(repositoryID: fixture.repository.id, changes: .init(status: ["six": .init(.active)]))
+        try await fixture.test { client in
+            let file = try await client.execute(uri: download, method: .get)
+            let page = try await client.execute(uri: "/pypi/default/simple/six/", method: .get)
+            #expect(file.status == .ok)
+            #expect(page.text.contains(#"<meta name="pypi:project-status" content="active">"#) && !page.text.contains("pypi:project-status-reason"))
         }
     }
 

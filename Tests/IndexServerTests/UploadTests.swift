@@ -1,8 +1,10 @@
+import ContentStore
 import Digests
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import PythonPackaging
 import Testing
 import TestSupport
 
@@ -10,6 +12,11 @@ import TestSupport
 struct UploadTests {
     static func wheel(version: String = "1.0", author: String = "someone") -> [UInt8] {
         ArchiveBuilder.wheel(name: "demo", version: version, metadata: ArchiveBuilder.metadata(name: "demo", version: version, extra: "Author: \(author)\n"))
+    }
+
+    /// twine's form for `demo-1.0-py3-none-any.whl` with these bytes.
+    static func demoUpload(_ bytes: [UInt8]) -> MultipartBuilder {
+        .upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes))
     }
 
     func post(_ client: any TestClientProtocol, _ form: MultipartBuilder, authorized: Bool = true, path: String = "/pypi/default/legacy/") async throws -> TestResponse {
@@ -23,7 +30,7 @@ struct UploadTests {
         let fixture = try await ServerFixture.make()
         defer { fixture.remove() }
         let bytes = Self.wheel()
-        let form = MultipartBuilder.upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes))
+        let form = Self.demoUpload(bytes)
         try await fixture.test { client in
             let response = try await post(client, form)
             #expect(response.status == .ok, "\(response.text)")
@@ -51,12 +58,34 @@ struct UploadTests {
         }
     }
 
+    @Test("archived and quarantined projects take no uploads (PEP 792); deprecated ones do")
+    func statusRefusesUploads() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let bytes = Self.wheel()
+        let form = Self.demoUpload(bytes)
+        for status in [ProjectStatus.archived, .quarantined] {
+            try await fixture.store.modify(repositoryID: fixture.repository.id, changes: .init(status: ["demo": .init(status, reason: "read only")]))
+            try await fixture.test { client in
+                let refused = try await post(client, form)
+                #expect(refused.status == .badRequest)
+                #expect(refused.text.contains("'demo' is \(status.rawValue) (read only)"), "\(refused.text)")
+            }
+        }
+        #expect(try await fixture.store.packages(repositoryID: fixture.repository.id, version: fixture.store.repository(named: "default").latestVersion).isEmpty)
+        try await fixture.store.modify(repositoryID: fixture.repository.id, changes: .init(status: ["demo": .init(.deprecated)]))
+        try await fixture.test { client in
+            let accepted = try await post(client, form)
+            #expect(accepted.status == .ok, "\(accepted.text)")
+        }
+    }
+
     @Test("authentication: missing is 401 with a challenge, wrong is 403")
     func authentication() async throws {
         let fixture = try await ServerFixture.make()
         defer { fixture.remove() }
         let bytes = Self.wheel()
-        let form = MultipartBuilder.upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes))
+        let form = Self.demoUpload(bytes)
         try await fixture.test { client in
             let anonymous = try await post(client, form, authorized: false)
             #expect(anonymous.status == .unauthorized)

@@ -95,7 +95,7 @@ struct HostileSdistTests {
 
     @Test("legacy formats are named, not misread")
     func legacy() {
-        expectError(.unsupported, containing: ".tar.bz2", [0x42, 0x5A, 0x68], filename: "demo-1.0.tar.bz2")
+        expectError(.unsupported, containing: ".tar.Z", [0x1F, 0x9D, 0x90], filename: "demo-1.0.tar.Z")
     }
 
     func expectError(_ code: ArchiveError.Code, containing fragment: String? = nil, _ bytes: [UInt8], filename: String) {
@@ -108,5 +108,82 @@ struct HostileSdistTests {
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+}
+
+@Suite("Older sdist formats: .tar.bz2, .tar.xz, .tar")
+struct OlderSdistFormatTests {
+    func inspect(_ bytes: [UInt8], _ filename: String, limits: ArchiveLimits = .default) throws -> InspectedDistribution {
+        try bytes.withUnsafeBytes { try DistributionArchive.inspect(filename: filename, bytes: $0, strict: false, limits: limits) }
+    }
+
+    func expectError(
+        _ code: ArchiveError.Code, containing fragment: String, _ bytes: [UInt8], _ filename: String, limits: ArchiveLimits = .default,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(throws: ArchiveError.self, sourceLocation: sourceLocation) {
+            do {
+                _ = try inspect(bytes, filename, limits: limits)
+            } catch let error as ArchiveError {
+                #expect(error.code == code && error.message.contains(fragment), "got \(error.code): \(error.message)", sourceLocation: sourceLocation)
+                throw error
+            }
+        }
+    }
+
+    @Test("every corpus sdist repacked as .tar.bz2, .tar.xz and .tar reads the same PKG-INFO as its .tar.gz")
+    func corpusRepacked() throws {
+        let sdists = try Corpus.checksums().map(\.filename).filter { $0.hasSuffix(".tar.gz") }
+        #expect(sdists.count >= 20)
+        for filename in sdists {
+            let gzipped = Array(try Corpus.data(filename))
+            let original = try inspect(gzipped, filename).archive
+            let tar = ArchiveBuilder.gunzip(gzipped)
+            let stem = String(filename.dropLast(".tar.gz".count))
+            for (bytes, name) in [(ArchiveBuilder.bzip2(tar), stem + ".tar.bz2"), (ArchiveBuilder.xz(tar, preset: 1), stem + ".tar.xz"), (tar, stem + ".tar")] {
+                let repacked = try inspect(bytes, name).archive
+                #expect(repacked.metadataBytes == original.metadataBytes && repacked.metadataPath == original.metadataPath, "\(name)")
+            }
+        }
+    }
+
+    @Test("uploads (strict) take only current formats, as PyPI does (PEP 527)")
+    func uploadsRefuseOlderFormats() throws {
+        let tar = ArchiveBuilder.tar([.init("demo-1.0/PKG-INFO", ArchiveBuilder.metadata(name: "demo", version: "1.0"))])
+        #expect(throws: ArchiveError.self) {
+            try ArchiveBuilder.bzip2(tar).withUnsafeBytes { try DistributionArchive.inspect(filename: "demo-1.0.tar.bz2", bytes: $0, strict: true) }
+        }
+        #expect(try inspect(ArchiveBuilder.bzip2(tar), "demo-1.0.tar.bz2").metadata.name == "demo")
+    }
+
+    @Test("concatenated bzip2 and xz streams are read on, as bzip2 and xz read them")
+    func concatenated() throws {
+        let tar = ArchiveBuilder.tar([.init("demo-1.0/PKG-INFO", ArchiveBuilder.metadata(name: "demo", version: "1.0")), .init("demo-1.0/a.py", "x = 1\n")])
+        let half = tar.count / 2
+        let bz2 = ArchiveBuilder.bzip2(Array(tar[..<half])) + ArchiveBuilder.bzip2(Array(tar[half...]))
+        #expect(try inspect(bz2, "demo-1.0.tar.bz2").metadata.version == "1.0")
+        let xz = ArchiveBuilder.xz(Array(tar[..<half])) + ArchiveBuilder.xz(Array(tar[half...]))
+        #expect(try inspect(xz, "demo-1.0.tar.xz").metadata.version == "1.0")
+    }
+
+    @Test("truncated, corrupt and mislabelled bzip2 and xz are refused with the format named")
+    func broken() {
+        let tar = ArchiveBuilder.tar([.init("demo-1.0/PKG-INFO", ArchiveBuilder.metadata(name: "demo", version: "1.0"))])
+        for (compressed, filename, format) in [(ArchiveBuilder.bzip2(tar), "demo-1.0.tar.bz2", "bzip2"), (ArchiveBuilder.xz(tar), "demo-1.0.tar.xz", "xz")] {
+            expectError(.corrupt, containing: "truncated", Array(compressed.prefix(compressed.count - 8)), filename)
+            var flipped = compressed
+            for index in 30..<50 { flipped[index] ^= 0x5A }
+            expectError(.corrupt, containing: format, flipped, filename)
+            expectError(.corrupt, containing: format, ArchiveBuilder.gzip(tar), filename)
+        }
+    }
+
+    @Test("a bzip2 bomb stops at the expansion cap; an xz stream asking for more decoder memory than allowed is refused")
+    func bombs() {
+        let tar = ArchiveBuilder.tar([.init("demo-1.0/zeros", [UInt8](repeating: 0, count: 80 << 20))])
+        expectError(.tooLarge, containing: "decompression bomb", ArchiveBuilder.bzip2(tar), "demo-1.0.tar.bz2")
+        let small = ArchiveBuilder.tar([.init("demo-1.0/PKG-INFO", ArchiveBuilder.metadata(name: "demo", version: "1.0"))])
+        // Preset 6 declares an 8 MiB dictionary.
+        expectError(.unsupported, containing: "MiB of memory", ArchiveBuilder.xz(small), "demo-1.0.tar.xz", limits: ArchiveLimits(maximumDecoderMemory: 4 << 20))
     }
 }

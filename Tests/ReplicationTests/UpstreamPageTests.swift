@@ -57,6 +57,37 @@ struct UpstreamPageTests {
         #expect(project.files[1].yanked == .yanked(reason: nil) && project.files[1].coreMetadataSHA256 == nil)
     }
 
+    @Test("project status (PEP 792) from JSON and HTML pages; none given reads as active")
+    func projectStatus() throws {
+        let json = #"{"meta":{"api-version":"1.4"},"name":"old","files":[],"project-status":{"status":"archived","reason":"moved to new"}}"#
+        let fromJSON = try SimplePageReader.project(
+            Array(json.utf8), contentType: "application/vnd.pypi.simple.v1+json", serialHeader: nil, page: "http://h/simple/old/", fallbackName: "old"
+        ).project
+        #expect(fromJSON.status == .archived && fromJSON.statusReason == "moved to new")
+        let html = """
+            <html><head><meta name="pypi:repository-version" content="1.4">
+            <META NAME="pypi:project-status" CONTENT="quarantined"/><meta name="pypi:project-status-reason" content="malware &amp; worse">
+            </head><body></body></html>
+            """
+        let fromHTML = try SimplePageReader.project(Array(html.utf8), contentType: "text/html", serialHeader: nil, page: "http://h/simple/old/", fallbackName: "old")
+            .project
+        #expect(fromHTML.status == .quarantined && fromHTML.statusReason == "malware & worse")
+        let plain = try SimplePageReader.project(Array("<html><body></body></html>".utf8), contentType: "text/html", serialHeader: nil, page: "http://h/", fallbackName: "x")
+            .project
+        #expect(plain.status == .active && plain.statusReason == nil)
+    }
+
+    @Test("a sync takes upstream's status changes, and sets back to active what upstream no longer marks")
+    func statusTally() {
+        var tally = SyncTally()
+        tally.applyStatuses(
+            upstream: ["a": ProjectStatusChange(.archived), "b": ProjectStatusChange(.deprecated, reason: "use c")],
+            local: ["b": ProjectStatusChange(.deprecated, reason: "use c"), "d": ProjectStatusChange(.quarantined), "e": ProjectStatusChange(.archived)],
+            read: ["a", "b", "d"])
+        #expect(tally.changes.status == ["a": ProjectStatusChange(.archived), "d": ProjectStatusChange(.active)])
+        #expect(tally.changedProjects == ["a", "d"])
+    }
+
     @Test("a PEP 503 HTML project page: fragments, entities, data attributes, relative links")
     func htmlProject() throws {
         let body = """

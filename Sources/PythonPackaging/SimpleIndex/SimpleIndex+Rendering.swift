@@ -19,9 +19,12 @@ extension SimpleRootPage {
 }
 
 extension SimpleProjectPage {
-    /// PEP 503 HTML with the PEP 658/714, 592 and 503 `data-` attributes.
+    /// PEP 503 HTML with the PEP 658/714, 592 and 503 `data-` attributes and the PEP 792
+    /// status `meta` tags.
     public func html() -> [UInt8] {
-        var out = HTMLWriter.header(title: "Links for \(HTMLWriter.escape(name))")
+        var status = [("pypi:project-status", self.status.rawValue)]
+        if let statusReason { status.append(("pypi:project-status-reason", statusReason)) }
+        var out = HTMLWriter.header(title: "Links for \(HTMLWriter.escape(name))", meta: status)
         out.append("    <h1>Links for \(HTMLWriter.escape(name))</h1>\n")
         for file in files {
             out.append("    <a href=\"\(HTMLWriter.escape(file.url))#sha256=\(file.sha256)\"")
@@ -40,7 +43,8 @@ extension SimpleProjectPage {
         return Array(out.utf8)
     }
 
-    /// PEP 691 JSON with PEP 700's `versions`, `size` and `upload-time`. Core metadata is given
+    /// PEP 691 JSON with PEP 700's `versions`, `size` and `upload-time` and PEP 792's
+    /// `project-status`. Core metadata is given
     /// under both PEP 714's `core-metadata` and the `data-dist-info-metadata` key older clients read.
     public func json() -> [UInt8] {
         let files: [JSONValue] = files.map { file in
@@ -67,23 +71,20 @@ extension SimpleProjectPage {
             ("name", .string(name)),
             ("files", .array(files)),
             ("versions", .array(versions.map(JSONValue.string))),
+            ("project-status", .object([("status", .string(status.rawValue))] + (statusReason.map { [("reason", .string($0))] } ?? []))),
         ]).renderedBytes
     }
 }
 
 /// HTML text with the escaping attribute values and text need.
 enum HTMLWriter {
-    static func header(title: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html>
-          <head>
-            <meta name="pypi:repository-version" content="\(SimpleIndex.apiVersion)">
-            <title>\(title)</title>
-          </head>
-          <body>
-
-        """
+    /// The page up to `<body>`, with `meta` tags (name, content) after the API version's.
+    static func header(title: String, meta: [(String, String)] = []) -> String {
+        var head = "<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"\(SimpleIndex.apiVersion)\">\n"
+        for (name, content) in meta {
+            head += "    <meta name=\"\(name)\" content=\"\(escape(content))\">\n"
+        }
+        return head + "    <title>\(title)</title>\n  </head>\n  <body>\n"
     }
 
     static func escape(_ text: String) -> String {

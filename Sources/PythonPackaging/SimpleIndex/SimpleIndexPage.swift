@@ -1,9 +1,22 @@
 /// The pages of the simple repository API (PEP 503 HTML and PEP 691 JSON), as values that
-/// render themselves. API version 1.1: PEP 658/714 core metadata, PEP 592 yanks and PEP 700
-/// `versions`, `size` and `upload-time`.
+/// render themselves. API version 1.4: PEP 658/714 core metadata, PEP 592 yanks, PEP 700
+/// `versions`, `size` and `upload-time`, and PEP 792 project status. The keys 1.2 and 1.3
+/// added (PEP 708 `tracks` and `alternate-locations`, PEP 740 `provenance`) are optional and
+/// not given.
 public enum SimpleIndex {
     /// The API version these pages implement.
-    public static let apiVersion = "1.1"
+    public static let apiVersion = "1.4"
+}
+
+/// A project's status (PEP 792). An index accepts uploads only for `active` and `deprecated`
+/// projects, and offers no files of a `quarantined` one.
+public enum ProjectStatus: String, Sendable, Hashable, CaseIterable {
+    case active, archived, quarantined, deprecated
+
+    /// Whether new files may be uploaded to the project.
+    public var acceptsUploads: Bool { self == .active || self == .deprecated }
+    /// Whether the project's files are offered for download.
+    public var offersFiles: Bool { self != .quarantined }
 }
 
 /// A project on the index root.
@@ -66,18 +79,24 @@ public struct SimpleFile: Sendable, Hashable {
     }
 }
 
-/// A project page: its files and versions.
+/// A project page: its files, versions and status.
 public struct SimpleProjectPage: Sendable, Hashable {
     public var name: String
     public var files: [SimpleFile]
     /// Every version of the project (PEP 700), ascending.
     public var versions: [String]
     public var lastSerial: Int64
+    public var status: ProjectStatus
+    public var statusReason: String?
 
-    public init(name: String, files: [SimpleFile], versions: [String], lastSerial: Int64) {
+    public init(
+        name: String, files: [SimpleFile], versions: [String], lastSerial: Int64, status: ProjectStatus = .active, statusReason: String? = nil
+    ) {
         self.name = name
         self.files = files
         self.versions = versions
         self.lastSerial = lastSerial
+        self.status = status
+        self.statusReason = statusReason
     }
 }
