@@ -324,6 +324,10 @@ def test_on_demand_records_now_and_fetches_once_on_first_request(primary, workdi
             assert sum(1 for p in proxy.requests if p.endswith("/" + wheel + ".metadata")) == 1
             info = requests.get(f"{mirror.url}/pypi/default/pypi/urllib3/2.2.3/json").json()["info"]
             assert info["name"] == "urllib3" and info["requires_python"] == ">=3.8"
+            # HEAD answers from what the sync recorded, without fetching the file.
+            head = requests.head(url)
+            assert head.status_code == 200 and int(head.headers["Content-Length"]) == (corpus_dir() / wheel).stat().st_size
+            assert not any(p.endswith("/" + wheel) for p in proxy.requests)
             # Eight clients at once: one upstream fetch, eight identical answers.
             from concurrent.futures import ThreadPoolExecutor
             with ThreadPoolExecutor(8) as pool:

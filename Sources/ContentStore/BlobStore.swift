@@ -36,15 +36,32 @@ public struct BlobStore: Sendable {
         return FilePath(artifactsPrefix + first + "/" + second + "/" + sha256)
     }
 
-    /// Creates the directories and, if asked, removes what an interrupted write left in `tmp/`.
+    /// Creates the directories and, if asked, removes what interrupted writes left in `tmp/`:
+    /// the files of writers that are no longer running. Another process writing there now
+    /// (a sync or an upload beside the server) keeps its files.
     public func prepare(removingInterruptedWrites: Bool, logger: Logger) async throws {
         let fileSystem = FileSystem.shared
         try await fileSystem.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        if removingInterruptedWrites, try await fileSystem.info(forFileAt: temporary) != nil {
-            let removed = try await fileSystem.removeItem(at: temporary, recursively: true)
-            if removed > 1 { logger.info("removed files left by an interrupted write", metadata: ["store.removed": "\(removed - 1)"]) }
-        }
         try await fileSystem.createDirectory(at: temporary, withIntermediateDirectories: true)
+        guard removingInterruptedWrites else { return }
+        let abandoned = try await fileSystem.withDirectoryHandle(atPath: temporary) { directory in
+            var names: [String] = []
+            for try await entry in directory.listContents() where !Self.isBeingWritten(entry.name.string) {
+                names.append(entry.name.string)
+            }
+            return names
+        }
+        for name in abandoned { _ = try await fileSystem.removeItem(at: temporary.appending(name), recursively: true) }
+        if !abandoned.isEmpty { logger.info("removed files left by an interrupted write", metadata: ["store.removed": "\(abandoned.count)"]) }
+    }
+
+    /// Whether a temporary file's writer still runs: its name carries the writer's process id
+    /// (`upload-<pid>-<random>`). A name without one, or this process's own id (a process that
+    /// ran before under the same id), means no.
+    static func isBeingWritten(_ name: String) -> Bool {
+        let parts = name.split(separator: "-")
+        guard parts.count == 3, parts[0] == "upload", let pid = pid_t(parts[1]), pid > 0, pid != getpid() else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 
     /// Whether the bytes with this sha256 are stored.
@@ -54,7 +71,7 @@ public struct BlobStore: Sendable {
 
     /// A writer for new bytes, refusing more than `maximumSize`.
     public func makeWriter(maximumSize: Int64 = .max) async throws -> BlobWriter {
-        let path = temporary.appending("upload-\(UInt64.random(in: 0...UInt64.max))")
+        let path = temporary.appending("upload-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         let handle = try await FileSystem.shared.openFile(forWritingAt: path, options: .newFile(replaceExisting: false, permissions: nil))
         return BlobWriter(path: path, handle: handle, maximumSize: maximumSize)
     }
@@ -77,7 +94,9 @@ public struct BlobStore: Sendable {
             try await fileSystem.removeItem(at: blob.path)
             return destination
         }
-        try await fileSystem.createDirectory(at: destination.removingLastComponent(), withIntermediateDirectories: true)
+        let directory = destination.removingLastComponent()
+        let isNewDirectory = try await fileSystem.info(forFileAt: directory) == nil
+        if isNewDirectory { try await fileSystem.createDirectory(at: directory, withIntermediateDirectories: true) }
         // rename(2) replaces atomically: a writer storing the same bytes at the same moment
         // leaves identical bytes, and a reader never sees a missing or partial file.
         guard rename(blob.path.string, destination.string) == 0 else {
@@ -85,7 +104,26 @@ public struct BlobStore: Sendable {
             _ = try? await fileSystem.removeItem(at: blob.path)
             throw StoreError(.io, "cannot move a stored file into place at \(destination): \(String(cString: strerror(code)))")
         }
+        // The rename, and the directories just made for it, must be on disk before the
+        // database names the file.
+        try Self.synchronizeDirectory(directory)
+        if isNewDirectory {
+            try Self.synchronizeDirectory(directory.removingLastComponent())
+            try Self.synchronizeDirectory(artifacts)
+        }
         return destination
+    }
+
+    /// Flushes a directory's entries to disk.
+    static func synchronizeDirectory(_ path: FilePath) throws {
+        let descriptor = open(path.string, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw StoreError(.io, "cannot open \(path) to flush it: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            throw StoreError(.io, "cannot flush \(path) to disk: \(String(cString: strerror(errno))); check the disk")
+        }
     }
 
     /// Drops written bytes that will not be kept.
@@ -114,9 +152,7 @@ public final class BlobWriter {
         self.maximumSize = maximumSize
     }
 
-    /// The bytes written so far.
-    public var size: Int64 { hasher.size }
-
+    /// Appends bytes. Past `maximumSize` it removes the temporary file and throws `tooLarge`.
     public func write(_ buffer: ByteBuffer) async throws {
         guard hasher.size + Int64(buffer.readableBytes) <= maximumSize else {
             await abandon()
@@ -127,10 +163,16 @@ public final class BlobWriter {
     }
 
     /// Flushes the bytes to disk and closes the file.
+    /// On failure (a disk error) the temporary file is removed.
     public func finish() async throws -> WrittenBlob {
-        try await handle.synchronize()
-        try await handle.close()
-        closed = true
+        do {
+            try await handle.synchronize()
+            try await handle.close()
+            closed = true
+        } catch {
+            await abandon()
+            throw StoreError(.io, "cannot flush an upload to disk: \(error); check the disk")
+        }
         return WrittenBlob(path: path, digests: hasher.finalize())
     }
 

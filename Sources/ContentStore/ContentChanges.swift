@@ -27,6 +27,7 @@ public struct ContentChanges: Sendable, Hashable {
     public var isEmpty: Bool { add.isEmpty && remove.isEmpty && yank.isEmpty && unyank.isEmpty && status.isEmpty }
 }
 
+/// A project's status (PEP 792) and its reason, as a change sets it.
 public struct ProjectStatusChange: Sendable, Hashable {
     public var status: ProjectStatus
     public var reason: String?

@@ -40,6 +40,7 @@ extension ContentStore {
         }
     }
 
+    /// Removes a distribution; what it served stays in its repository.
     public func deleteDistribution(name: String) async throws {
         try await write { db in
             try db.execute(sql: "DELETE FROM distribution WHERE name = ?", arguments: [name])
@@ -47,10 +48,12 @@ extension ContentStore {
         }
     }
 
+    /// Every distribution, by name.
     public func distributions() async throws -> [Distribution] {
         try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM distribution ORDER BY name").map(Distribution.init(row:)) }
     }
 
+    /// The distribution with this name, or `notFound`.
     public func distribution(named name: String) async throws -> Distribution {
         try await read { db in try Self.distribution(db, sql: "SELECT * FROM distribution WHERE name = ?", name) }
     }
@@ -105,10 +108,6 @@ extension ContentStore {
             default: return ServedTarget(repository: repository.name, version: state.version, publication: nil)
             }
         }
-    }
-
-    public func publications() async throws -> [Publication] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM publication ORDER BY id").map(Publication.init(row:)) }
     }
 
     /// Base paths are one URL path segment: letters, digits, `.`, `_` and `-`.

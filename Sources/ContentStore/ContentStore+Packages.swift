@@ -71,12 +71,12 @@ extension ContentStore {
             if let artifact, existing.md5 == nil || existing.blake2b256 == nil {
                 try db.execute(
                     sql: "UPDATE package SET md5 = ?, blake2b_256 = ? WHERE id = ?", arguments: [artifact.md5, artifact.blake2b256, existing.id])
-                existing = Package(row: try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [existing.id])!)
+                existing = Package(row: try packageRow(db, id: existing.id))
             }
             // Content one repository streams is kept once another records it on demand.
             if new.keepFetched, !existing.keepFetched {
                 try db.execute(sql: "UPDATE package SET keep_fetched = 1 WHERE id = ?", arguments: [existing.id])
-                existing = Package(row: try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [existing.id])!)
+                existing = Package(row: try packageRow(db, id: existing.id))
             }
             return existing
         }
@@ -94,23 +94,13 @@ extension ContentStore {
                 new.requiresPython, new.metadataJSON, new.metadataSHA256, new.uploadTime.microseconds, new.upstreamURL,
                 Timestamp.now().microseconds, new.keepFetched,
             ])
-        return Package(row: try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM package WHERE id = ?"), arguments: [db.lastInsertedRowID])!)
+        return Package(row: try packageRow(db, id: db.lastInsertedRowID))
     }
 
     /// Whether the file of this package is in the blob store.
     public func isStored(_ package: Package) async throws -> Bool {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT 1 FROM artifact WHERE sha256 = ?", arguments: [package.sha256]) != nil
-        }
-    }
-
-    /// The package with this id.
-    public func package(id: Int64) async throws -> Package {
-        try await read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM package WHERE id = ?", arguments: [id]) else {
-                throw StoreError(.notFound, "there is no package \(id)")
-            }
-            return Package(row: row)
         }
     }
 }

@@ -37,10 +37,12 @@ extension ContentStore {
         }
     }
 
+    /// Every stored remote, by name.
     public func remotes() async throws -> [StoredRemote] {
         try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM remote ORDER BY name").map(StoredRemote.init(row:)) }
     }
 
+    /// The remote stored under this name, or `notFound`.
     public func remote(named name: String) async throws -> StoredRemote {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM remote WHERE name = ?", arguments: [name]) else {
@@ -50,6 +52,7 @@ extension ContentStore {
         }
     }
 
+    /// Removes a stored remote; what it synced stays.
     public func deleteRemote(name: String) async throws {
         try await write { db in
             try db.execute(sql: "DELETE FROM remote WHERE name = ?", arguments: [name])

@@ -23,6 +23,7 @@ extension ContentStore {
         }
     }
 
+    /// Every repository, by name.
     public func repositories() async throws -> [Repository] {
         try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM repository ORDER BY name").map(Repository.init(row:)) }
     }
@@ -37,6 +38,7 @@ extension ContentStore {
         }
     }
 
+    /// The repository with this id, or `notFound`.
     public func repository(id: Int64) async throws -> Repository {
         try await read { db in try Self.repository(db, id: id) }
     }
@@ -49,10 +51,12 @@ extension ContentStore {
         }
     }
 
+    /// A repository's version by number, or `notFound`.
     public func repositoryVersion(repositoryID: Int64, number: Int) async throws -> RepositoryVersion {
         try await read { db in try Self.repositoryVersion(db, repositoryID: repositoryID, number: number) }
     }
 
+    /// A repository version by id, or `notFound`.
     public func repositoryVersion(id: Int64) async throws -> RepositoryVersion {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM repository_version WHERE id = ?", arguments: [id]) else {

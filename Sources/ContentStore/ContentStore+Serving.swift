@@ -91,6 +91,33 @@ extension ContentStore {
         }
     }
 
+    /// Throws `invalid` when the project takes no uploads at the repository's latest version
+    /// (PEP 792: it is archived or quarantined).
+    public func checkAcceptsUploads(_ project: String, repositoryID: Int64) async throws {
+        try await read { db in try Self.checkAcceptsUploads(db, project, repositoryID: repositoryID) }
+    }
+
+    /// Adds uploaded packages as a new version, checking in the same transaction that their
+    /// projects take uploads, so that a status another process set meanwhile is honoured.
+    @discardableResult
+    public func addUploads(_ packages: [Package], repositoryID: Int64) async throws -> RepositoryVersion? {
+        try await write { db in
+            for project in Set(packages.map(\.nameNormalized)).sorted() { try Self.checkAcceptsUploads(db, project, repositoryID: repositoryID) }
+            return try Self.modify(db, repositoryID: repositoryID, changes: ContentChanges(add: packages.map(\.id)))
+        }
+    }
+
+    private static func checkAcceptsUploads(_ db: Database, _ project: String, repositoryID: Int64) throws {
+        let latest = try repository(db, id: repositoryID).latestVersion
+        let (status, reason) = try status(db, of: project, repositoryID: repositoryID, version: latest)
+        guard status.acceptsUploads else {
+            throw StoreError(
+                .invalid,
+                "The project '\(project)' is \(status.rawValue)\(reason.map { " (\($0))" } ?? ""), so it takes no new uploads (PEP 792); "
+                    + "an administrator can set it active again with `wheelhouse project status`.")
+        }
+    }
+
     private static func status(_ db: Database, of project: String, repositoryID: Int64, version: Int) throws -> (status: ProjectStatus, reason: String?) {
         let row = try Row.fetchOne(
             db,

@@ -11,7 +11,6 @@ public import _NIOFileSystem
 /// (one writer at a time, waiting up to `busyTimeout`), and every write raises a generation
 /// number that readers poll to notice changes made elsewhere.
 public final class ContentStore: Sendable {
-    public let directory: FilePath
     public let blobs: BlobStore
     let database: DatabasePool
     let logger: Logger
@@ -35,11 +34,10 @@ public final class ContentStore: Sendable {
         try Schema.migrator.migrate(database)
         let blobs = BlobStore(root: directory)
         try await blobs.prepare(removingInterruptedWrites: removingInterruptedWrites, logger: logger)
-        return ContentStore(directory: directory, blobs: blobs, database: database, logger: logger)
+        return ContentStore(blobs: blobs, database: database, logger: logger)
     }
 
-    private init(directory: FilePath, blobs: BlobStore, database: DatabasePool, logger: Logger) {
-        self.directory = directory
+    private init(blobs: BlobStore, database: DatabasePool, logger: Logger) {
         self.blobs = blobs
         self.database = database
         self.logger = logger

@@ -42,6 +42,15 @@ struct ServedFile: Sendable {
             .lastModified: HTTPDate.format(package.uploadTime), .acceptRanges: "bytes", .cacheControl: "max-age=31536000, immutable, public",
         ]
     }
+
+    /// The file `lookup` finds under `filename`, or else, for a name ending in `.metadata`, the
+    /// PEP 658 metadata file of the one named without it (when it has one).
+    static func find(_ filename: String, lookup: (String) async throws -> Package?) async throws -> ServedFile? {
+        if let package = try await lookup(filename) { return ServedFile(package: package, isMetadata: false) }
+        guard filename.hasSuffix(".metadata"), let package = try await lookup(String(filename.dropLast(9))), package.metadataSHA256 != nil
+        else { return nil }
+        return ServedFile(package: package, isMetadata: true)
+    }
 }
 
 /// Everything rendered for one distribution at one generation of the store, filled lazily.
@@ -76,59 +85,72 @@ struct ProjectPages: Sendable {
 /// pages are rendered once per change rather than once per request.
 final class IndexCache: Sendable {
     let store: ContentStore
-    private let state = Mutex<(generation: Int64, pages: [String: DistributionPages])>((-1, [:]))
-    /// Files looked up by `/packages/…` path, dropped with the pages.
-    private let packageFiles = Mutex<[String: ServedFile]>([:])
+    /// Pages are kept for this many origins (Host headers) per distribution; pages asked for
+    /// under any other origin are rendered for that request only, so made-up Host headers
+    /// cannot grow the cache.
+    static let originsPerDistribution = 8
+
+    private struct State {
+        var generation: Int64 = -1
+        /// By base path, then by origin.
+        var pages: [String: [String: DistributionPages]] = [:]
+        /// Files looked up by `/packages/…` path.
+        var packageFiles: [String: ServedFile] = [:]
+    }
+
+    private let state = Mutex(State())
 
     init(store: ContentStore) { self.store = store }
 
     /// The pages of the distribution at `basePath` as seen from `origin`, or nil if there is none.
     func pages(basePath: String, origin: String) async throws -> DistributionPages? {
-        let key = origin + "|" + basePath
-        if let cached = state.withLock({ $0.pages[key] }) { return cached }
+        if let cached = state.withLock({ $0.pages[basePath]?[origin] }) { return cached }
         let generation = state.withLock { $0.generation }
         guard let content = try await store.servedContent(basePath: basePath) else { return nil }
         let pages = DistributionPages(content: content, origin: origin)
-        state.withLock { state in
-            // Keep it only if nothing changed while it was loaded.
-            if state.generation == generation { state.pages[key] = state.pages[key] ?? pages }
+        return state.withLock { state in
+            // Kept only if nothing changed while it was loaded, and only for a few origins.
+            let origins = state.pages[basePath, default: [:]]
+            if let kept = origins[origin] { return kept }
+            if state.generation == generation, origins.count < Self.originsPerDistribution {
+                state.pages[basePath, default: [:]][origin] = pages
+            }
+            return pages
         }
-        return pages
+    }
+
+    /// How many origins' pages are kept for a distribution.
+    func cachedOrigins(basePath: String) -> Int {
+        state.withLock { $0.pages[basePath]?.count ?? 0 }
     }
 
     /// Drops everything if the store changed since the last look.
     func refresh() async throws {
         let generation = try await store.generation()
-        let changed = state.withLock { state in
-            guard state.generation != generation else { return false }
-            state = (generation, [:])
-            return true
+        state.withLock { state in
+            if state.generation != generation { state = State(generation: generation) }
         }
-        if changed { packageFiles.withLock { $0 = [:] } }
     }
 
     /// Drops everything now (after this process changed the store).
     func invalidate() async throws {
         let generation = try await store.generation()
-        state.withLock { $0 = (generation, [:]) }
-        packageFiles.withLock { $0 = [:] }
+        state.withLock { $0 = State(generation: generation) }
     }
 
     /// The file at a `/packages/ab/cd/ef…/filename` location (or its `.metadata`).
     func packageFile(sha256: String, filename: String) async throws -> ServedFile? {
         let key = FileLocation.path(sha256: sha256, filename: filename)
-        if let cached = packageFiles.withLock({ $0[key] }) { return cached }
-        var found: ServedFile?
-        if let package = try await store.file(sha256: sha256, filename: filename) {
-            found = ServedFile(package: package, isMetadata: false)
-        } else if filename.hasSuffix(".metadata"), let package = try await store.file(sha256: sha256, filename: String(filename.dropLast(9))),
-            package.metadataSHA256 != nil
-        {
-            found = ServedFile(package: package, isMetadata: true)
+        let (cached, generation) = state.withLock { ($0.packageFiles[key], $0.generation) }
+        if let cached { return cached }
+        let found = try await ServedFile.find(filename) { try await store.file(sha256: sha256, filename: $0) }
+        // Only what exists is remembered, under its one canonical path (URLs made up by a
+        // client must not grow the cache), and only if the store did not change meanwhile.
+        if let found {
+            state.withLock { state in
+                if state.generation == generation { state.packageFiles[key] = found }
+            }
         }
-        // Only what exists is remembered, under its one canonical path: URLs made up by a
-        // client must not grow the cache.
-        if let found { packageFiles.withLock { $0[key] = found } }
         return found
     }
 
@@ -136,7 +158,7 @@ final class IndexCache: Sendable {
     /// (`FileLocation.path`): repeated downloads skip taking the path apart. Any other
     /// spelling of the same file (other escapes, upper-case digits) finds nothing here.
     func servedPackageFile(atPath path: String) -> ServedFile? {
-        packageFiles.withLock { $0[path] }
+        state.withLock { $0.packageFiles[path] }
     }
 }
 
@@ -167,14 +189,7 @@ extension DistributionPages {
     /// The file (or `.metadata` file) named `filename`, looked up on first use.
     func file(_ filename: String, store: ContentStore) async throws -> ServedFile? {
         if let cached = files.withLock({ $0[filename] }) { return cached }
-        var found: ServedFile?
-        if let served = try await store.file(named: filename, in: content) {
-            found = ServedFile(package: served.package, isMetadata: false)
-        } else if filename.hasSuffix(".metadata"), let served = try await store.file(named: String(filename.dropLast(9)), in: content),
-            served.package.metadataSHA256 != nil
-        {
-            found = ServedFile(package: served.package, isMetadata: true)
-        }
+        let found = try await ServedFile.find(filename) { try await store.file(named: $0, in: content)?.package }
         if let found { files.withLock { $0[filename] = found } }
         return found
     }

@@ -3,16 +3,16 @@ public import Hummingbird
 public import Logging
 import ServiceLifecycle
 
-/// Wheelhouse's HTTP side: per distribution at `/pypi/<base_path>/` the simple API (PEP 503 and
-/// 691), the Warehouse JSON API and twine's upload API; files at `/packages/…` by sha256 (PyPI's
-/// layout, which pages link to) and at `/pulp/content/<base_path>/<filename>` (pulp_python's);
-/// and `/livez`, `/readyz` and `/metrics`.
 /// Brings the bytes of a package recorded without them (on-demand content) into the store —
 /// its PEP 658 metadata file when the flag is set — or throws saying why not. For content that
 /// is not kept (streamed) it answers the path of a verified temporary file instead, which the
 /// server sends once and removes. The replication side provides it; the server only calls it.
 public typealias FetchMissingFile = @Sendable (_ package: Package, _ metadata: Bool) async throws -> String?
 
+/// Wheelhouse's HTTP side: per distribution at `/pypi/<base_path>/` the simple API (PEP 503 and
+/// 691), the Warehouse JSON API and twine's upload API; files at `/packages/…` by sha256 (PyPI's
+/// layout, which pages link to) and at `/pulp/content/<base_path>/<filename>` (pulp_python's);
+/// and `/livez`, `/readyz` and `/metrics`.
 public enum IndexServer {
     /// Builds the application: routes, the page cache and the watcher that notices changes
     /// other processes make to the store.

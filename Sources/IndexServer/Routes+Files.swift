@@ -59,6 +59,9 @@ extension Routes {
             size = info.size
         } else if !file.isMetadata, !file.package.keepFetched {
             return try await passOn(file, filename: filename, bodyWanted: bodyWanted)
+        } else if !bodyWanted, !file.isMetadata {
+            // HEAD of on-demand content not fetched yet: the recorded size answers it.
+            size = file.package.size
         } else {
             size = try await fetchFromUpstream(file, filename: filename, path: path)
         }
@@ -67,7 +70,7 @@ extension Routes {
             headers[.contentLength] = "0"
             return Response(status: .ok, headers: headers)
         }
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingSpaces() == file.etag }) {
+        if request.hasCurrentCopy(etag: file.etag) {
             return Response(status: .notModified, headers: headers)
         }
         var outcome = ByteRange.resolve(request.headers[.range], size: size)

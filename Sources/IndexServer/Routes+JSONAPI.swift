@@ -22,6 +22,9 @@ extension Routes {
             throw HTTPFailure(.notFound, "The project '\(normalized)' is quarantined at /pypi/\(base)/: its files are not offered (PEP 792).")
         }
         let cacheKey = "\(normalized)/\(version ?? "")"
+        // Kept only under the spelling of a release that exists: other spellings of it (`1.0`
+        // for `1.0.0`) are answered too, but must not grow the cache.
+        let cacheable = version.map { wanted in project.project.files.contains { $0.package.version == wanted } } ?? true
         var page = pages.jsonAPI.withLock { $0[cacheKey] }
         if page == nil {
             let document = WarehouseDocument(
@@ -31,15 +34,15 @@ extension Routes {
                 throw HTTPFailure(.notFound, "The project '\(normalized)' has no release '\(version ?? "")' in the index at /pypi/\(base)/.")
             }
             let rendered = RenderedPage(bytes)
-            pages.jsonAPI.withLock { $0[cacheKey] = rendered }
+            if cacheable { pages.jsonAPI.withLock { $0[cacheKey] = rendered } }
             page = rendered
         }
         var headers: HTTPFields = [
             .contentType: "application/json", .eTag: page!.etag, .cacheControl: "max-age=0, must-revalidate",
             .accessControlAllowOrigin: "*",
         ]
-        headers[HTTPField.Name("X-PyPI-Last-Serial")!] = String(project.project.lastSerial)
-        if request.headers[.ifNoneMatch] == page!.etag { return Response(status: .notModified, headers: headers) }
+        headers[.lastSerial] = String(project.project.lastSerial)
+        if request.hasCurrentCopy(etag: page!.etag) { return Response(status: .notModified, headers: headers) }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: page!.body))
     }
 }

@@ -52,7 +52,7 @@ extension Routes {
             ),
         ])
         var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-cache"]
-        headers[HTTPField.Name("X-PyPI-Last-Serial")!] = String(pages.content.lastSerial)
+        headers[.lastSerial] = String(pages.content.lastSerial)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.renderedBytes)))
     }
 
@@ -124,8 +124,8 @@ extension Routes {
         var headers: HTTPFields = [
             .contentType: format.contentType, .eTag: etag, .vary: "Accept", .cacheControl: "max-age=0, must-revalidate",
         ]
-        headers[HTTPField.Name("X-PyPI-Last-Serial")!] = String(serial)
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingSpaces() == etag || $0.trimmingSpaces() == "*" }) {
+        headers[.lastSerial] = String(serial)
+        if request.hasCurrentCopy(etag: etag) {
             return Response(status: .notModified, headers: headers)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: page.body))

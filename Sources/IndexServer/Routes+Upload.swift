@@ -39,7 +39,10 @@ extension Routes {
         let package: Package
         do {
             try form.checkAction()
-            try await checkStatusAllowsUploads(of: blob.filename, repositoryID: repositoryID)
+            // PEP 792, checked before the archive is read (and again as the file is added).
+            if let project = try? DistributionFilename(parsing: blob.filename).name.normalized {
+                try await store.checkAcceptsUploads(project, repositoryID: repositoryID)
+            }
             try form.checkDigests(of: blob.written.digests)
             package = try await store.ingest(blob.written, filename: blob.filename, uploadTime: .now(), strict: true) { inspected in
                 try form.checkAgreement(with: inspected)
@@ -49,26 +52,13 @@ extension Routes {
             throw error
         }
         do {
-            try await store.modify(repositoryID: repositoryID, changes: ContentChanges(add: [package.id]))
+            try await store.addUploads([package], repositoryID: repositoryID)
         } catch let error as StoreError where error.code == .conflict {
             // twine --skip-existing and other tools look for "File already exists" in a 400.
             throw HTTPFailure(.badRequest, error.message)
         }
         try await cache.invalidate()
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "OK\n")))
-    }
-
-    /// PEP 792: archived and quarantined projects take no new files.
-    private func checkStatusAllowsUploads(of filename: String, repositoryID: Int64) async throws {
-        guard let project = try? DistributionFilename(parsing: filename).name.normalized else { return }  // the archive checks refuse it
-        let repository = try await store.repository(id: repositoryID)
-        let (status, reason) = try await store.status(of: project, repositoryID: repositoryID, version: repository.latestVersion)
-        guard status.acceptsUploads else {
-            throw HTTPFailure(
-                .badRequest,
-                "The project '\(project)' is \(status.rawValue)\(reason.map { " (\($0))" } ?? ""), so it takes no new uploads (PEP 792); "
-                    + "an administrator can set it active again with `wheelhouse project status`.")
-        }
     }
 
     /// Basic authentication against the store's accounts (`admin`, or `__token__` with a token).

@@ -65,6 +65,7 @@ public final class LazyFetcher: Sendable {
         return nil
     }
 
+    /// Closes the upstream connections; call once no request needs it.
     public func shutdown() async {
         await madeClient.withLock { $0 }?.shutdown()
     }

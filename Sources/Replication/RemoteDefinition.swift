@@ -85,6 +85,7 @@ public struct RemoteDefinition: Codable, Sendable, Hashable {
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
+    /// A remote from its stored JSON form.
     public static func decoded(_ text: String) throws(ReplicationError) -> RemoteDefinition {
         do {
             return try JSONDecoder().decode(RemoteDefinition.self, from: Data(text.utf8))

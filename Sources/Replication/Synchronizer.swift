@@ -49,6 +49,7 @@ public struct Synchronizer: Sendable {
 
     static let accept = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 
+    /// Runs one sync and answers its summary.
     public func run(_ request: SyncRequest) async throws -> SyncReport {
         let started = ContinuousClock.now
         let client = try UpstreamClient(settings: request.connection, logger: logger)

@@ -32,11 +32,10 @@ struct UploadCommand: AsyncParsableCommand {
             do {
                 packages.append(try await contentStore.ingest(blob, filename: filename, uploadTime: .now(), strict: true))
             } catch {
-                await contentStore.blobs.discard(blob)
                 throw CommandFailure("\(filename) was refused, so nothing was added: \(error)")
             }
         }
-        let version = try await contentStore.modify(repositoryID: target.id, changes: ContentChanges(add: packages.map(\.id)))
+        let version = try await contentStore.addUploads(packages, repositoryID: target.id)
         let json: JSONValue = .object([
             ("repository", .string(repository)), ("version", version.map { .integer(Int64($0.number)) } ?? .null),
             ("files", .array(packages.map { .string($0.filename) })),

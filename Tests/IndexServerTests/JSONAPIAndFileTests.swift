@@ -48,6 +48,12 @@ struct JSONAPIAndFileTests {
             #expect(unknown.status == .notFound)
             let summary = try await client.execute(uri: "/pypi/default/", method: .get)
             #expect(summary.text == #"{"projects":1,"releases":2,"files":3}"#)
+            // If-None-Match compares weakly and takes a list.
+            let etag = try #require(response.headers[.eTag])
+            let current = try await client.execute(uri: "/pypi/default/pypi/requests/json", method: .get, headers: [.ifNoneMatch: "\"other\", W/\(etag)"])
+            #expect(current.status == .notModified)
+            let stale = try await client.execute(uri: "/pypi/default/pypi/requests/json", method: .get, headers: [.ifNoneMatch: "\"other\""])
+            #expect(stale.status == .ok)
         }
     }
 
