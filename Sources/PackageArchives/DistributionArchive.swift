@@ -91,6 +91,7 @@ public enum DistributionArchive {
 
     private static func readTar(_ bytes: UnsafeRawBufferPointer, limits: ArchiveLimits, decoder: some StreamDecoder) throws(ArchiveError) -> ArchiveMetadata {
         let maximumMetadata = limits.maximumMetadataSize
+        var metadataPath: String?
         var reader = TarReader { (entry) throws(ArchiveError) -> Int? in
             if let problem = EntryPath.problem(entry.path) { throw ArchiveError(.unsafePath, problem) }
             let parts = EntryPath.components(entry.path)
@@ -99,7 +100,13 @@ public enum DistributionArchive {
                 if isMetadata { throw ArchiveError(.unsafePath, "'\(entry.path)' is a link, not a file") }
                 try checkLink(entry, parts: parts)
             }
-            return isMetadata && entry.kind == .file ? maximumMetadata : nil
+            guard isMetadata && entry.kind == .file else { return nil }
+            // Refused at the second one, so that repeated copies are never all held in memory.
+            if let first = metadataPath {
+                throw ArchiveError(.duplicateMetadata, "the sdist has more than one top-level PKG-INFO: \(first), \(entry.path)")
+            }
+            metadataPath = entry.path
+            return maximumMetadata
         }
         var expanded: Int64 = 0
         let take = { (piece: UnsafeRawBufferPointer) throws(ArchiveError) in
@@ -111,12 +118,8 @@ public enum DistributionArchive {
         try decoder.finish(sink: take)
         guard decoder.finished else { throw ArchiveError(.corrupt, "the \(decoder.formatName) stream is truncated") }
         try reader.finish()
-        let found = reader.kept
-        guard let (entry, content) = found.first else {
+        guard let (entry, content) = reader.kept.first else {
             throw ArchiveError(.missingMetadata, "the sdist has no PKG-INFO file in its top directory")
-        }
-        guard found.count == 1 else {
-            throw ArchiveError(.duplicateMetadata, "the sdist has more than one top-level PKG-INFO: \(found.map(\.entry.path).joined(separator: ", "))")
         }
         return ArchiveMetadata(
             metadataBytes: content, metadataPath: entry.path, metadata: CoreMetadata(parsing: content), hasWheelFile: false,

@@ -23,20 +23,13 @@ final class Inflater: StreamDecoder {
 
     var formatName: String { format == .gzip ? "gzip" : "deflate" }
 
+    /// Inflates `input` and passes each piece of output to `sink`; input after the end of a
+    /// raw deflate stream is ignored.
     func decode(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void) throws(ArchiveError) {
-        try inflate(input, sink: sink)
-    }
-
-    /// Inflates `input` and passes each piece of output to `sink`; returns how many input
-    /// bytes were used (less than all only when the compressed stream ended).
-    @discardableResult
-    func inflate(
-        _ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void
-    ) throws(ArchiveError) -> Int {
-        guard let base = input.baseAddress, input.count > 0 else { return 0 }
+        guard let base = input.baseAddress, input.count > 0 else { return }
         stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)
-        return try withOutputBuffer { (output) throws(ArchiveError) -> Int in
+        try withOutputBuffer { (output) throws(ArchiveError) in
         while stream.avail_in > 0 || !finished {
             if finished {
                 // Another gzip member may follow the first.
@@ -53,15 +46,14 @@ final class Inflater: StreamDecoder {
             case Z_STREAM_END:
                 finished = true
             case Z_OK:
-                if produced == 0 && stream.avail_in == 0 { return input.count }
+                if produced == 0 && stream.avail_in == 0 { return }
             case Z_BUF_ERROR:
-                if stream.avail_in == 0 { return input.count }
+                if stream.avail_in == 0 { return }
                 throw ArchiveError(.corrupt, "the \(formatName) data is corrupt: the file is damaged or not \(formatName)")
             default:
                 throw ArchiveError(.corrupt, "the \(formatName) data is corrupt (zlib status \(status)): the file is damaged or not \(formatName)")
             }
         }
-        return input.count - Int(stream.avail_in)
         }
     }
 }

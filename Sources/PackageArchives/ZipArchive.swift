@@ -11,7 +11,6 @@ struct ZipArchive {
         var uncompressedSize: Int64
         var localHeaderOffset: Int64
         var isSymlink: Bool
-        var isDirectory: Bool { path.hasSuffix("/") }
     }
 
     let bytes: UnsafeRawBufferPointer
@@ -29,17 +28,19 @@ struct ZipArchive {
         guard count <= Int64(limits.maximumEntries) else {
             throw ArchiveError(.tooLarge, "the zip file lists \(count) entries, more than the \(limits.maximumEntries) allowed")
         }
-        guard offset >= 0, size >= 0, offset + size <= Int64(bytes.count) else {
+        guard offset >= 0, size >= 0, offset <= Int64(bytes.count), size <= Int64(bytes.count) - offset else {
             throw ArchiveError(.corrupt, "the zip file's central directory lies outside the file (truncated?)")
         }
         var cursor = Int(offset)
         var expanded: Int64 = 0
         for _ in 0..<count {
             let entry = try readCentralEntry(at: &cursor)
+            // Each size is checked before the sum, so that crafted zip64 sizes cannot overflow it.
+            try limits.check(expanded: entry.uncompressedSize, compressed: Int64(bytes.count), what: "the zip file")
             expanded += entry.uncompressedSize
+            try limits.check(expanded: expanded, compressed: Int64(bytes.count), what: "the zip file")
             entries.append(entry)
         }
-        try limits.check(expanded: expanded, compressed: Int64(bytes.count), what: "the zip file")
     }
 
     private func read16(_ at: Int) -> UInt16 { UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
@@ -129,12 +130,12 @@ struct ZipArchive {
             throw ArchiveError(.tooLarge, "'\(entry.path)' is \(entry.uncompressedSize) bytes, more than the \(limit) allowed")
         }
         try limits.check(expanded: entry.uncompressedSize, compressed: entry.compressedSize, what: "'\(entry.path)'")
-        let header = Int(entry.localHeaderOffset)
-        guard header + 30 <= bytes.count, read32(header) == 0x0403_4B50 else {
+        guard entry.localHeaderOffset <= Int64(bytes.count - 30), read32(Int(entry.localHeaderOffset)) == 0x0403_4B50 else {
             throw ArchiveError(.corrupt, "the local header of '\(entry.path)' is missing or corrupt")
         }
+        let header = Int(entry.localHeaderOffset)
         let dataStart = header + 30 + Int(read16(header + 26)) + Int(read16(header + 28))
-        guard dataStart + Int(entry.compressedSize) <= bytes.count else {
+        guard dataStart <= bytes.count, entry.compressedSize <= Int64(bytes.count - dataStart) else {
             throw ArchiveError(.corrupt, "the data of '\(entry.path)' runs past the end of the file (truncated?)")
         }
         let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataStart + Int(entry.compressedSize)])
@@ -145,7 +146,7 @@ struct ZipArchive {
             output.append(contentsOf: data)
         case 8:
             let inflater = try Inflater(.raw)
-            try inflater.inflate(data) { (piece) throws(ArchiveError) in
+            try inflater.decode(data) { (piece) throws(ArchiveError) in
                 guard output.count + piece.count <= Int(entry.uncompressedSize) else {
                     throw ArchiveError(.corrupt, "'\(entry.path)' inflates to more than its declared \(entry.uncompressedSize) bytes")
                 }

@@ -82,6 +82,9 @@ struct HostileSdistTests {
         expectError(.missingMetadata, containing: "no PKG-INFO", nested)
         let two = ArchiveBuilder.sdist(name: "demo", version: "1.0", extra: [Entry("other-1.0/PKG-INFO", metadata)])
         expectError(.duplicateMetadata, containing: "more than one", two)
+        // Refused at the second copy's header, before the rest of the archive is read.
+        let repeated = ArchiveBuilder.tar([Entry("demo-1.0/PKG-INFO", metadata), Entry("demo-1.0/PKG-INFO", metadata)])
+        expectError(.duplicateMetadata, containing: "more than one", ArchiveBuilder.gzip(Array(repeated[..<(512 * 3 + 10)])))
     }
 
     @Test("a gzip bomb and a PKG-INFO over the cap")

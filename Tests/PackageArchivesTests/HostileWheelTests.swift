@@ -110,6 +110,32 @@ struct HostileWheelTests {
         expectError(.corrupt, containing: "more than once", ArchiveBuilder.wheel(name: "demo", version: "1.0", extra: [repeated]))
     }
 
+    @Test("zip64 sizes and offsets chosen to overflow 64-bit arithmetic")
+    func zip64Overflow() {
+        let metadata = ArchiveBuilder.metadata(name: "demo", version: "1.0")
+        let huge = UInt64(Int64.max - 8)
+        var first = Entry("demo/a.bin", "a")
+        first.zip64Size = huge
+        var second = Entry("demo/b.bin", "b")
+        second.zip64Size = huge
+        expectError(.tooLarge, containing: "expands to more than", ArchiveBuilder.wheel(name: "demo", version: "1.0", extra: [first, second]))
+        var farHeader = Entry("demo-1.0.dist-info/METADATA", metadata)
+        farHeader.zip64Offset = huge
+        expectError(.corrupt, containing: "local header", ArchiveBuilder.zip([farHeader]))
+        var longData = Entry("demo-1.0.dist-info/METADATA", metadata)
+        longData.zip64CompressedSize = huge
+        expectError(.corrupt, containing: "runs past the end", ArchiveBuilder.zip([longData]))
+        let directory = ArchiveBuilder.zip([Entry("demo-1.0.dist-info/METADATA", metadata)], zip64Directory: (size: huge, offset: 64))
+        expectError(.corrupt, containing: "central directory lies outside", directory)
+        var honest = Entry("demo-1.0.dist-info/METADATA", metadata)
+        honest.zip64Size = UInt64(metadata.utf8.count)
+        honest.zip64Offset = 0
+        let plain = ArchiveBuilder.zip([honest])
+        func field(_ at: Int) -> UInt64 { (0..<4).reduce(0) { $0 | UInt64(plain[plain.count - 22 + at + $1]) << (8 * $1) } }
+        let zip64 = ArchiveBuilder.zip([honest], zip64Directory: (size: field(12), offset: field(16)))
+        #expect((try? inspect(zip64))?.metadata.name == "demo", "true zip64 values are read")
+    }
+
     @Test("encrypted entries and unknown compression methods")
     func unsupported() {
         var encrypted = Entry("demo-1.0.dist-info/METADATA", ArchiveBuilder.metadata(name: "demo", version: "1.0"))

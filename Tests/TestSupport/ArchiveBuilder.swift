@@ -13,6 +13,11 @@ public enum ArchiveBuilder {
         public var method: UInt16?
         public var declaredSize: UInt32?
         public var crc: UInt32?
+        /// Values the central directory gives in a zip64 extra field instead (its 32-bit fields
+        /// then say 0xFFFFFFFF), whatever the real sizes and offset are.
+        public var zip64Size: UInt64?
+        public var zip64CompressedSize: UInt64?
+        public var zip64Offset: UInt64?
 
         public init(_ path: String, _ data: [UInt8], deflate: Bool = true) {
             self.path = path
@@ -23,7 +28,9 @@ public enum ArchiveBuilder {
         public init(_ path: String, _ text: String) { self.init(path, Array(text.utf8)) }
     }
 
-    public static func zip(_ entries: [ZipEntry]) -> [UInt8] {
+    /// A zip file; `zip64Directory` replaces the end record's directory size and offset with a
+    /// zip64 end record giving those values.
+    public static func zip(_ entries: [ZipEntry], zip64Directory: (size: UInt64, offset: UInt64)? = nil) -> [UInt8] {
         var out: [UInt8] = []
         var central: [UInt8] = []
         for entry in entries {
@@ -38,13 +45,25 @@ public enum ArchiveBuilder {
             out += le32(crc) + le32(UInt32(payload.count)) + le32(size) + le16(UInt16(name.count)) + le16(0) + name + payload
             let mode: UInt32 = entry.isSymlink ? 0o120777 : 0o100644
             central += le32(0x0201_4B50) + le16(0x031E) + le16(20) + le16(flags) + le16(method) + le16(0) + le16(0x21)
-            central += le32(crc) + le32(UInt32(payload.count)) + le32(size) + le16(UInt16(name.count)) + le16(0) + le16(0)
-            central += le16(0) + le16(0) + le32(mode << 16) + le32(offset) + name
+            let zip64 = [entry.zip64Size, entry.zip64CompressedSize, entry.zip64Offset].compactMap { $0 }.flatMap(le64)
+            let extra = zip64.isEmpty ? [] : le16(1) + le16(UInt16(zip64.count)) + zip64
+            let wide: UInt32 = 0xFFFF_FFFF
+            central += le32(crc) + le32(entry.zip64CompressedSize == nil ? UInt32(payload.count) : wide)
+            central += le32(entry.zip64Size == nil ? size : wide) + le16(UInt16(name.count)) + le16(UInt16(extra.count)) + le16(0)
+            central += le16(0) + le16(0) + le32(mode << 16) + le32(entry.zip64Offset == nil ? offset : wide) + name + extra
         }
         let centralOffset = UInt32(out.count)
         out += central
+        if let zip64Directory {
+            let record = UInt64(out.count)
+            out += le32(0x0606_4B50) + le64(44) + le16(45) + le16(45) + le32(0) + le32(0)
+            out += le64(UInt64(entries.count)) + le64(UInt64(entries.count)) + le64(zip64Directory.size) + le64(zip64Directory.offset)
+            out += le32(0x0706_4B50) + le32(0) + le64(record) + le32(1)
+        }
+        let directorySize = zip64Directory == nil ? UInt32(central.count) : 0xFFFF_FFFF
+        let directoryOffset = zip64Directory == nil ? centralOffset : 0xFFFF_FFFF
         out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(entries.count)) + le16(UInt16(entries.count))
-        out += le32(UInt32(central.count)) + le32(centralOffset) + le16(0)
+        out += le32(directorySize) + le32(directoryOffset) + le16(0)
         return out
     }
 
@@ -169,6 +188,7 @@ public enum ArchiveBuilder {
 
     private static func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
     private static func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8((value >> ($0 * 8)) & 0xFF) } }
+    private static func le64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8((value >> ($0 * 8)) & 0xFF) } }
 }
 
 extension String {
