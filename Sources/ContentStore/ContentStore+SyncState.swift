@@ -102,6 +102,11 @@ extension ContentStore {
         }
     }
 
+    /// Every upstream index URL a repository was synced from.
+    public func syncedIndexURLs() async throws -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT DISTINCT url FROM sync_state") }
+    }
+
     private static func recordSyncState(_ db: Database, repositoryID: Int64, url: String, filter: String, completion: SyncCompletion) throws {
         let existing = try Row.fetchOne(
             db, sql: "SELECT id, filter FROM sync_state WHERE repository_id = ? AND url = ?", arguments: [repositoryID, url])

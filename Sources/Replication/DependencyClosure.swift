@@ -47,6 +47,8 @@ struct DependencyClosure: Sendable {
     func resolve(_ roots: [Requirement], listed: [String: UpstreamProjectEntry]) async -> Result {
         var result = Result()
         var seen = Set<String>()
+        // Each file's Requires-Dist is read once per sync, however many requirers select it.
+        var requiresDist: [String: [Requirement]] = [:]
         var level = roots
         while !level.isEmpty {
             let fresh = level.filter { seen.insert(Self.key($0)).inserted }
@@ -67,21 +69,25 @@ struct DependencyClosure: Sendable {
                     if let file = Self.metadataSource(release) { wanted.append((file, requirement.normalizedExtras.sorted())) }
                 }
             }
-            let found = await concurrentMap(wanted, limit: 8) { item in
+            var firstSeen: [String: UpstreamFile] = [:]
+            for item in wanted where requiresDist[item.file.filename] == nil { firstSeen[item.file.filename] = item.file }
+            let files = firstSeen.values.sorted { $0.filename < $1.filename }
+            let found = await concurrentMap(files, limit: 8) { file in
                 do throws(ReplicationError) {
-                    let found = try await requirements(of: item.file)
-                    return Swift.Result<[Requirement], SyncFailure>.success(found.filter { targets.applies($0, extras: item.extras) })
+                    return Swift.Result<[Requirement], SyncFailure>.success(try await requirements(of: file))
                 } catch {
-                    return .failure(SyncFailure(subject: item.file.filename, error))
+                    return .failure(SyncFailure(subject: file.filename, error))
                 }
             }
-            level = []
-            for outcome in found {
+            for (file, outcome) in zip(files, found) {
                 switch outcome {
-                case .success(let requirements): level += requirements
-                case .failure(let failure): result.failures.append(failure)
+                case .success(let requirements): requiresDist[file.filename] = requirements
+                case .failure(let failure):
+                    requiresDist[file.filename] = []
+                    result.failures.append(failure)
                 }
             }
+            level = wanted.flatMap { item in (requiresDist[item.file.filename] ?? []).filter { targets.applies($0, extras: item.extras) } }
         }
         return result
     }

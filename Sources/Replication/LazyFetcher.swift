@@ -5,7 +5,8 @@ import Synchronization
 
 /// Fetches the file of on-demand content from its upstream the first time it is asked for,
 /// verifies it against the recorded sha256 and size, and keeps it. Concurrent requests for
-/// the same file share one upstream fetch.
+/// the same file share one upstream fetch. Credentials go only to hosts of indexes the data
+/// directory was synced from.
 public final class LazyFetcher: Sendable {
     private let store: ContentStore
     private let settings: ConnectionSettings
@@ -21,13 +22,17 @@ public final class LazyFetcher: Sendable {
         self.logger = logger
     }
 
-    private func client() throws -> UpstreamClient {
-        try madeClient.withLock { made in
+    private func client() async throws -> UpstreamClient {
+        let client = try madeClient.withLock { made in
             if let made { return made }
-            let client = try UpstreamClient(settings: settings, logger: logger)
+            let client = try UpstreamClient(settings: settings, index: nil, logger: logger)
             made = client
             return client
         }
+        if settings.authorization != nil {
+            for url in try await store.syncedIndexURLs() { client.sendCredentials(to: url) }
+        }
+        return client
     }
 
     /// Returns once the package's bytes (or, with `metadata`, its PEP 658 metadata file) are

@@ -31,25 +31,29 @@ public struct RemoteFilter: Sendable, Hashable {
         self.minimumAgeSeconds = minimumAgeSeconds
     }
 
-    /// The projects named by the include list (normalized); nil when every project is wanted.
-    public var includedProjects: Set<String>? {
-        includes.isEmpty ? nil : Set(includes.map { ProjectName.normalize($0.name) })
+    /// The projects any of whose files could be wanted, with the names normalized once (take
+    /// it once for a whole upstream listing).
+    public var projectScope: ProjectScope {
+        ProjectScope(
+            included: includes.isEmpty ? nil : Set(includes.map { ProjectName.normalize($0.name) }),
+            excluded: Set(excludes.filter(\.specifier.isEmpty).map { ProjectName.normalize($0.name) }))
     }
+
+    /// The projects named by the include list (normalized); nil when every project is wanted.
+    public var includedProjects: Set<String>? { projectScope.included }
 
     /// Whether any file of the project could be wanted (a bare-name exclude rules it out).
-    public func wants(project normalized: String) -> Bool {
-        if let included = includedProjects, !included.contains(normalized) { return false }
-        return !excludes.contains { ProjectName.normalize($0.name) == normalized && $0.specifier.isEmpty }
-    }
+    public func wants(project normalized: String) -> Bool { projectScope.contains(normalized) }
 
-    /// The files of one project to mirror, as of `now`.
+    /// The files of one project to mirror, as of `now`; files whose names belong to another
+    /// project are never taken from its page.
     public func select(_ files: [UpstreamFile], project normalized: String, now: Timestamp) -> [UpstreamFile] {
         guard wants(project: normalized) else { return [] }
         let includeSpecifiers = includes.filter { ProjectName.normalize($0.name) == normalized }.map(\.specifier)
         let excludeSpecifiers = excludes.filter { ProjectName.normalize($0.name) == normalized }.map(\.specifier)
         let oldestAllowed = Timestamp(microseconds: now.microseconds - minimumAgeSeconds * 1_000_000)
         var selected = files.filter { file in
-            guard let distribution = file.distribution else { return false }
+            guard let distribution = file.distribution, distribution.name.normalized == normalized else { return false }
             if !packageTypes.isEmpty, !packageTypes.contains(distribution.packageType) { return false }
             if !excludePlatforms.isEmpty, !distribution.platformFamilies.isDisjoint(with: excludePlatforms) { return false }
             if minimumAgeSeconds > 0, let uploaded = file.uploadTime, uploaded > oldestAllowed { return false }
@@ -87,5 +91,19 @@ public struct RemoteFilter: Sendable, Hashable {
         parts.append("keep=\(keepLatestPackages)")
         parts.append("min-age=\(minimumAgeSeconds)")
         return parts.joined(separator: "|")
+    }
+}
+
+/// The projects a filter can want: those the include list names (every one when it is
+/// empty), less those a bare-name exclude drops.
+public struct ProjectScope: Sendable {
+    /// Normalized names of the include list; nil when every project is wanted.
+    public let included: Set<String>?
+    let excluded: Set<String>
+
+    /// Whether any file of the project (by normalized name) could be wanted.
+    public func contains(_ normalized: String) -> Bool {
+        if let included, !included.contains(normalized) { return false }
+        return !excluded.contains(normalized)
     }
 }

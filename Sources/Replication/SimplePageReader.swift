@@ -60,7 +60,8 @@ enum SimplePageReader {
         let html = String(decoding: body, as: UTF8.self)
         for anchor in HTMLAnchors.read(html) {
             guard let href = anchor.attributes["href"], let url = UpstreamIndex.resolve(href, against: page) else { continue }
-            let filename = url.split(separator: "/").last.map { String($0).removingPercentEncoding ?? String($0) } ?? anchor.text
+            let path = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            let filename = path.split(separator: "/").last.map { String($0).removingPercentEncoding ?? String($0) } ?? anchor.text
             guard let sha256 = fragmentHash(href), Hex.isHex(sha256, length: 64) else {
                 unverifiable.append(filename)
                 continue

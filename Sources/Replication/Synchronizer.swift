@@ -52,7 +52,7 @@ public struct Synchronizer: Sendable {
     /// Runs one sync and answers its summary.
     public func run(_ request: SyncRequest) async throws -> SyncReport {
         let started = ContinuousClock.now
-        let client = try UpstreamClient(settings: request.connection, logger: logger)
+        let client = try UpstreamClient(settings: request.connection, index: request.upstream.url, logger: logger)
         do {
             var report = try await sync(request, client: client)
             report.upstreamRequests = client.requests
@@ -140,13 +140,14 @@ public struct Synchronizer: Sendable {
         var toRead: [UpstreamProjectEntry] = []
         var listed = Set<String>()
         let known = state == nil ? [:] : try await store.syncProjectStates(repositoryID: repositoryID, url: request.upstream.url)
-        for entry in root.projects where filter.wants(project: entry.normalized) && listed.insert(entry.normalized).inserted {
+        let scope = filter.projectScope
+        for entry in root.projects where scope.contains(entry.normalized) && listed.insert(entry.normalized).inserted {
             // Skipped when its serial is the one last applied in full.
             if !(serialsTrusted && entry.serial != nil && known[entry.normalized]?.serial == entry.serial) {
                 toRead.append(entry)
             }
         }
-        if journal == nil, let included = filter.includedProjects {
+        if journal == nil, let included = scope.included {
             for missing in included.subtracting(listed).sorted() {
                 tally.failures.append(SyncFailure(subject: missing, .badResponse("the upstream index does not list '\(missing)'")))
             }
@@ -223,7 +224,7 @@ public struct Synchronizer: Sendable {
             let root = try SimplePageReader.root(response.body, contentType: response.contentType, serialHeader: response.serial, page: upstream.simpleRoot)
             if let knownSerial, let serial = root.serial, serial < knownSerial {
                 logger.warning("upstream listing is older than the last sync; reading again", metadata: ["serial": "\(serial)", "known": "\(knownSerial)"])
-                try? await Task.sleep(for: .milliseconds(500 * (1 << min(attempt, 5))))
+                try await Task.sleep(for: .milliseconds(500 * (1 << min(attempt, 5))))
                 continue
             }
             let changes = response.headers.first(name: "x-wheelhouse-changes").flatMap { UpstreamIndex.resolve($0, against: upstream.simpleRoot) }
@@ -253,7 +254,7 @@ public struct Synchronizer: Sendable {
                 let (project, unverifiable) = try SimplePageReader.project(
                     response.body, contentType: response.contentType, serialHeader: response.serial, page: url, fallbackName: entry.name)
                 if let listed = entry.serial, let serial = project.serial, serial < listed {
-                    try? await Task.sleep(for: .milliseconds(500 * (1 << min(attempt, 5))))
+                    try await Task.sleep(for: .milliseconds(500 * (1 << min(attempt, 5))))
                     continue
                 }
                 progress(.projectRead(entry.normalized))

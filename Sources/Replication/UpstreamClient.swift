@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Digests
+import Foundation
 import ContentStore
 import Logging
 import NIOCore
@@ -19,20 +20,43 @@ struct UpstreamResponse: Sendable {
 
 /// Talks HTTP to one upstream: pages with conditional requests, files streamed into the blob
 /// store, retries with backoff on timeouts, dropped connections, 5xx and 429 (honouring
-/// `Retry-After`), and a count of every request made.
+/// `Retry-After`), and a count of every request made. Credentials are sent only to the
+/// origins of the indexes they were given for, never to other hosts the pages link to.
 final class UpstreamClient: Sendable {
     let settings: ConnectionSettings
     private let http: HTTPClient
     private let logger: Logger
     private let requestCount = Atomic<Int>(0)
     private let byteCount = Atomic<Int64>(0)
+    private let credentialOrigins: Mutex<Set<String>>
     /// The longest page read into memory (PyPI's whole root listing is tens of megabytes).
     static let pageLimit = 512 * 1024 * 1024
+    /// The longest PEP 658 metadata file read, as for metadata read out of archives.
+    static let metadataLimit = 8 * 1024 * 1024
+    /// The largest file taken from an upstream that does not declare the file's size.
+    static let undeclaredFileLimit: Int64 = 16 << 30
 
-    init(settings: ConnectionSettings, logger: Logger) throws(ReplicationError) {
+    /// A client whose credentials go to the origin of `index` (and of indexes added later by
+    /// `sendCredentials(to:)`).
+    init(settings: ConnectionSettings, index: String?, logger: Logger) throws(ReplicationError) {
         self.settings = settings
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: try settings.clientConfiguration())
         self.logger = logger
+        self.credentialOrigins = Mutex(Set([index.flatMap(Self.origin)].compactMap { $0 }))
+    }
+
+    /// Lets requests to the origin of the index at `url` carry the credentials.
+    func sendCredentials(to url: String) {
+        guard let origin = Self.origin(of: url) else { return }
+        credentialOrigins.withLock { _ = $0.insert(origin) }
+    }
+
+    /// `scheme://host:port` of a URL, lowercased, with the scheme's default port filled in.
+    static func origin(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), let host = components.host?.lowercased()
+        else { return nil }
+        let port = components.port ?? (scheme == "https" ? 443 : 80)
+        return "\(scheme)://\(host):\(port)"
     }
 
     func shutdown() async {
@@ -46,18 +70,20 @@ final class UpstreamClient: Sendable {
 
     /// GETs a page. Answers with any final status (304 and 404 included); throws only when
     /// the upstream cannot be reached or keeps failing.
-    func page(_ url: String, accept: String, etag: String? = nil) async throws(ReplicationError) -> UpstreamResponse {
+    /// A body longer than `limit` is refused, not retried.
+    func page(_ url: String, accept: String, etag: String? = nil, limit: Int = pageLimit) async throws(ReplicationError) -> UpstreamResponse {
         var conditional = [("Accept", accept)]
         if let etag { conditional.append(("If-None-Match", etag)) }
         let headers = conditional
         return try await withRetries(url) { () async throws -> UpstreamResponse? in
             let response = try await self.http.execute(self.request(url, headers: headers), timeout: .seconds(self.settings.timeoutSeconds * 4))
-            let status = Int(response.status.code)
-            if Self.isRetryable(status) {
-                throw RetryableStatus(status: status, retryAfter: response.headers.first(name: "retry-after").flatMap { Int64($0) })
+            let status = try Self.finalStatus(response)
+            do {
+                let body = try await response.body.collect(upTo: limit)
+                return UpstreamResponse(status: status, headers: response.headers, body: Array(buffer: body))
+            } catch is NIOTooManyBytesError {
+                throw ReplicationError.badResponse("\(url) is longer than the \(limit) bytes accepted for it")
             }
-            let body = try await response.body.collect(upTo: Self.pageLimit)
-            return UpstreamResponse(status: status, headers: response.headers, body: Array(buffer: body))
         }
     }
 
@@ -68,14 +94,10 @@ final class UpstreamClient: Sendable {
             // No deadline for the whole file (large files on slow links take what they take);
             // the client's read timeout ends a stalled download.
             let response = try await self.http.execute(self.request(file.url, headers: []), timeout: .hours(24))
-            let status = Int(response.status.code)
-            if Self.isRetryable(status) {
-                throw RetryableStatus(status: status, retryAfter: response.headers.first(name: "retry-after").flatMap { Int64($0) })
+            guard try Self.finalStatus(response) == 200 else {
+                throw ReplicationError.badResponse("\(file.url) answered \(response.status.code) \(response.status.reasonPhrase)")
             }
-            guard status == 200 else {
-                throw ReplicationError.badResponse("\(file.url) answered \(status) \(response.status.reasonPhrase)")
-            }
-            let writer = try await blobs.makeWriter(maximumSize: file.size ?? .max)
+            let writer = try await blobs.makeWriter(maximumSize: file.size ?? Self.undeclaredFileLimit)
             do {
                 for try await chunk in response.body {
                     try await writer.write(chunk)
@@ -83,7 +105,11 @@ final class UpstreamClient: Sendable {
                 }
                 return try await writer.finish()
             } catch let error as StoreError where error.code == .tooLarge {
-                throw ReplicationError.digestMismatch("\(file.filename): upstream sent more than the \(file.size ?? 0) bytes it declared")
+                guard let size = file.size else {
+                    throw ReplicationError.badResponse(
+                        "\(file.filename): upstream declares no size and sent more than \(Self.undeclaredFileLimit) bytes; nothing was kept")
+                }
+                throw ReplicationError.digestMismatch("\(file.filename): upstream sent more than the \(size) bytes it declared")
             } catch {
                 await writer.abandon()
                 throw error
@@ -102,7 +128,7 @@ final class UpstreamClient: Sendable {
         guard let expected = file.coreMetadataSHA256 else {
             throw .badResponse("upstream offers no PEP 658 metadata for \(file.filename)")
         }
-        let response = try await page(file.url + ".metadata", accept: "*/*")
+        let response = try await page(file.url + ".metadata", accept: "*/*", limit: Self.metadataLimit)
         guard response.status == 200 else {
             throw .badResponse("\(file.url).metadata answered \(response.status)")
         }
@@ -115,12 +141,20 @@ final class UpstreamClient: Sendable {
     private func request(_ url: String, headers: [(String, String)]) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "User-Agent", value: "wheelhouse-sync")
-        if let authorization = settings.authorization { request.headers.add(name: "Authorization", value: authorization) }
+        if let authorization = settings.authorization, let origin = Self.origin(of: url), credentialOrigins.withLock({ $0.contains(origin) }) {
+            request.headers.add(name: "Authorization", value: authorization)
+        }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         return request
     }
 
-    private static func isRetryable(_ status: Int) -> Bool { status == 429 || (500...599).contains(status) }
+    /// The response's status, unless it is one to retry (429, 5xx), which is thrown with the
+    /// delay upstream asks for.
+    private static func finalStatus(_ response: HTTPClientResponse) throws -> Int {
+        let status = Int(response.status.code)
+        guard status == 429 || (500...599).contains(status) else { return status }
+        throw RetryableStatus(status: status, retryAfter: response.headers.first(name: "retry-after").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) })
+    }
 
     private struct RetryableStatus: Error {
         var status: Int
@@ -151,7 +185,7 @@ final class UpstreamClient: Sendable {
                 throw ReplicationError.unreachable("\(url) failed \(failures) time(s), last with \(reason); check that the upstream is up, or raise --max-retries")
             }
             logger.warning("upstream request failed; retrying", metadata: ["url": "\(url)", "reason": "\(reason)", "delay": "\(delay)"])
-            try? await Task.sleep(for: delay)
+            do { try await Task.sleep(for: delay) } catch { throw ReplicationError.unreachable("\(url): stopped while waiting to retry (cancelled)") }
         }
     }
 }

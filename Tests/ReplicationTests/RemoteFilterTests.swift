@@ -29,6 +29,12 @@ struct RemoteFilterTests {
         #expect(filter.includedProjects == ["django"])
     }
 
+    @Test("a page's files named for another project are never selected")
+    func otherProjectsFiles() {
+        let page = ["Django-4.2.0-py3-none-any.whl", "evil-4.2.0-py3-none-any.whl", "djangorestframework-3.15.2.tar.gz"]
+        #expect(selected(RemoteFilter(), page) == ["Django-4.2.0-py3-none-any.whl"])
+    }
+
     @Test("excludes: a bare name drops the project, a specifier drops versions")
     func excludes() throws {
         let bare = RemoteFilter(excludes: [try Requirement(parsing: "Django")])

@@ -96,13 +96,15 @@ struct UpstreamPageTests {
                data-core-metadata="sha256=\(metadataSHA)" data-yanked="">requests-2.28.2-py3-none-any.whl</a><br/>
             <A HREF='https://files.example/requests-2.0.tar.gz#md5=abc'>requests-2.0.tar.gz</A>
             <a href="requests-2.1%2Blocal.tar.gz#sha256=\(sha)" data-yanked="do &amp; not use">requests-2.1+local.tar.gz</a>
+            <a href="/signed/requests-2.2.tar.gz?token=a/b&amp;expires=1#sha256=\(sha)">download</a>
             </body></html>
             """
         let (project, unverifiable) = try SimplePageReader.project(
             Array(body.utf8), contentType: "text/html", serialHeader: 9, page: "http://h/simple/requests/", fallbackName: "requests")
         #expect(project.serial == 9)
         #expect(unverifiable == ["requests-2.0.tar.gz"])
-        #expect(project.files.map(\.filename) == ["requests-2.28.2-py3-none-any.whl", "requests-2.1+local.tar.gz"])
+        #expect(project.files.map(\.filename) == ["requests-2.28.2-py3-none-any.whl", "requests-2.1+local.tar.gz", "requests-2.2.tar.gz"])
+        #expect(project.files[2].url == "http://h/signed/requests-2.2.tar.gz?token=a/b&expires=1", "the query stays in the URL, not in the filename")
         #expect(project.files[0].url == "http://h/packages/requests-2.28.2-py3-none-any.whl")
         #expect(project.files[0].sha256 == sha)
         #expect(project.files[0].requiresPython == ">=3.7, <4")

@@ -1,0 +1,160 @@
+"""Upstreams made of plain HTTP hosts whose every answer the test decides. An index behind
+basic auth whose pages link files on another host: the sync and the on-demand fetches of
+`serve` send the credentials to the index's host only, never to the other host (as pip does),
+and still fetch what needs them. A PEP 658 metadata file over the size accepted for one is
+refused at once, not read into memory or asked for again."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from conftest import Server, binary, corpus_dir, run
+
+USER, PASSWORD = "mirror", "s3cret"
+EXPECTED = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+
+
+class Host:
+    """A plain HTTP host with fixed paths; it records the Authorization header of every
+    request and, with `require_auth`, answers 401 without the right one."""
+
+    def __init__(self, require_auth: bool):
+        self.paths: dict[str, tuple[str, bytes]] = {}
+        self.seen: list[tuple[str, str | None]] = []
+        host = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                authorization = self.headers.get("Authorization")
+                host.seen.append((self.path, authorization))
+                found = host.paths.get(self.path)
+                if require_auth and authorization != EXPECTED:
+                    status, content_type, body = 401, "text/plain", b"authentication required"
+                elif found is None:
+                    status, content_type, body = 404, "text/plain", b"not found"
+                else:
+                    status, (content_type, body) = 200, found
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                if status == 401:
+                    self.send_header("WWW-Authenticate", 'Basic realm="index"')
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def serve_index(index: Host, files: Host, metadata: dict[str, bytes] | None = None) -> dict[str, Host]:
+    """PEP 691 pages (which declare sizes, so on-demand syncs download nothing) with six's
+    wheel on the index's own host and idna's on the other; returns where each file lives."""
+    placed = {"six-1.17.0-py2.py3-none-any.whl": index, "idna-3.10-py3-none-any.whl": files}
+    pages = {}
+    for filename, host in placed.items():
+        data = (corpus_dir() / filename).read_bytes()
+        host.paths[f"/files/{filename}"] = ("application/octet-stream", data)
+        project, version = filename.split("-")[:2]
+        pages[project] = {"meta": {"api-version": "1.1"}, "name": project, "versions": [version], "files": [{
+            "filename": filename, "url": f"{host.url}/files/{filename}", "size": len(data),
+            "hashes": {"sha256": hashlib.sha256(data).hexdigest()}}]}
+        if metadata and filename in metadata:
+            host.paths[f"/files/{filename}.metadata"] = ("application/octet-stream", metadata[filename])
+            pages[project]["files"][0]["core-metadata"] = {"sha256": hashlib.sha256(metadata[filename]).hexdigest()}
+    json_type = "application/vnd.pypi.simple.v1+json"
+    root = {"meta": {"api-version": "1.1"}, "projects": [{"name": p} for p in pages]}
+    index.paths["/simple/"] = (json_type, json.dumps(root).encode())
+    for project, page in pages.items():
+        index.paths[f"/simple/{project}/"] = (json_type, json.dumps(page).encode())
+    return placed
+
+
+def sync(data_dir, upstream: str, *args: str) -> dict:
+    result = run(binary(), "sync", "--data-dir", data_dir, "--upstream", upstream, "--json", *args, check=False)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def hosts():
+    """Makes an index host (behind basic auth when asked) and a plain file host; closes both."""
+    made: list[Host] = []
+
+    def make(index_auth: bool) -> tuple[Host, Host]:
+        made.extend([Host(require_auth=index_auth), Host(require_auth=False)])
+        return made[-2], made[-1]
+    yield make
+    for host in made:
+        host.close()
+
+
+def mirror_url(mirror: Server, filename: str) -> str:
+    """The URL the mirror's project page gives the file."""
+    page = requests.get(f"{mirror.index()}{filename.split('-')[0]}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    return next(f["url"] for f in page.json()["files"] if f["filename"] == filename)
+
+
+def test_credentials_go_to_the_index_host_only(workdir, hosts):
+    index, files = hosts(index_auth=True)
+    serve_index(index, files)
+    summary = sync(workdir / "mirror", f"{index.url}/simple/", "--username", USER, "--password", PASSWORD)
+    assert summary["failures"] == [] and summary["files_added"] == 2
+    assert index.seen and all(auth == EXPECTED for _, auth in index.seen)
+    assert [path for path, _ in files.seen] == ["/files/idna-3.10-py3-none-any.whl"]
+    assert all(auth is None for _, auth in files.seen), "the index's credentials were sent to another host"
+
+
+def test_on_demand_fetches_send_credentials_to_synced_index_hosts_only(workdir, hosts):
+    index, files = hosts(index_auth=True)
+    mirror_dir = workdir / "mirror"
+    placed = serve_index(index, files)
+    summary = sync(mirror_dir, f"{index.url}/simple/", "--policy", "on_demand", "--username", USER, "--password", PASSWORD)
+    assert summary["failures"] == [] and summary["bytes_downloaded"] == 0
+    index.seen.clear()
+    mirror = Server(mirror_dir, {"WHEELHOUSE_UPSTREAM_USERNAME": USER, "WHEELHOUSE_UPSTREAM_PASSWORD": PASSWORD})
+    try:
+        for filename in placed:
+            answer = requests.get(mirror_url(mirror, filename))
+            assert answer.status_code == 200, answer.text
+            assert answer.content == (corpus_dir() / filename).read_bytes()
+    finally:
+        mirror.stop()
+    assert index.seen == [("/files/six-1.17.0-py2.py3-none-any.whl", EXPECTED)]
+    assert files.seen == [("/files/idna-3.10-py3-none-any.whl", None)]
+
+
+def test_metadata_file_over_the_limit_is_refused_without_retries(workdir, hosts):
+    index, files = hosts(index_auth=False)
+    mirror_dir = workdir / "mirror"
+    wheel = "six-1.17.0-py2.py3-none-any.whl"
+    huge = b"Metadata-Version: 2.1\nName: six\nVersion: 1.17.0\nDescription: " + b"x" * (9 << 20) + b"\n"
+    serve_index(index, files, metadata={wheel: huge})
+    summary = sync(mirror_dir, f"{index.url}/simple/", "--policy", "on_demand", "--include", "six")
+    assert summary["failures"] == [] and summary["bytes_downloaded"] == 0
+    mirror = Server(mirror_dir)
+    try:
+        url = mirror_url(mirror, wheel)
+        answer = requests.get(url + ".metadata")
+        assert answer.status_code == 502 and "longer than" in answer.text, answer.text
+        # The file itself is still fetched and served.
+        assert requests.get(url).content == (corpus_dir() / wheel).read_bytes()
+    finally:
+        mirror.stop()
+    assert [path for path, _ in index.seen if path.endswith(".metadata")] == [f"/files/{wheel}.metadata"]
