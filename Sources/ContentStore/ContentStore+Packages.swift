@@ -96,13 +96,6 @@ extension ContentStore {
             ])
         return Package(row: try packageRow(db, id: db.lastInsertedRowID))
     }
-
-    /// Whether the file of this package is in the blob store.
-    public func isStored(_ package: Package) async throws -> Bool {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT 1 FROM artifact WHERE sha256 = ?", arguments: [package.sha256]) != nil
-        }
-    }
 }
 
 extension ContentStore {
@@ -111,6 +104,18 @@ extension ContentStore {
     public func packages(filename: String) async throws -> [Package] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM package WHERE filename = ? ORDER BY id", arguments: [filename]).map(Package.init(row:))
+        }
+    }
+
+    /// The package with this filename and sha256 whose bytes are in the store, if any (a
+    /// package recorded on demand has none until it is fetched).
+    public func storedPackage(filename: String, sha256: String) async throws -> Package? {
+        try await read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT p.* FROM package p JOIN artifact a ON a.sha256 = p.sha256 WHERE p.filename = ? AND p.sha256 = ? ORDER BY p.id LIMIT 1",
+                arguments: [filename, sha256]
+            ).map(Package.init(row:))
         }
     }
 }

@@ -41,41 +41,40 @@ public enum DistributionArchive {
     }
 
     private static func readWheel(_ bytes: UnsafeRawBufferPointer, limits: ArchiveLimits) throws(ArchiveError) -> ArchiveMetadata {
-        let archive = try ZipArchive(bytes, limits: limits)
-        try checkPaths(archive)
-        let candidates = archive.entries.filter { entry in
-            let parts = EntryPath.components(entry.path)
-            return parts.count == 2 && parts[0].hasSuffix(".dist-info") && parts[1] == "METADATA"
+        let (archive, entry, content) = try readZipMetadata(bytes, limits: limits, kind: "wheel", file: "METADATA", missing: ".dist-info/METADATA file") {
+            $0.count == 2 && $0[0].hasSuffix(".dist-info") && $0[1] == "METADATA"
         }
-        guard let metadataEntry = candidates.first else {
-            throw ArchiveError(.missingMetadata, "the wheel has no .dist-info/METADATA file")
-        }
-        guard candidates.count == 1 else {
-            let paths = candidates.map(\.path).joined(separator: ", ")
-            throw ArchiveError(.duplicateMetadata, "the wheel has more than one METADATA file: \(paths)")
-        }
-        let directory = EntryPath.components(metadataEntry.path)[0]
+        let directory = EntryPath.components(entry.path)[0]
         let names = Set(archive.entries.map { EntryPath.components($0.path).map(String.init) }.filter { $0.count == 2 && $0[0] == directory }.map { $0[1] })
-        let content = try archive.read(metadataEntry, limit: limits.maximumMetadataSize, limits: limits)
         return ArchiveMetadata(
-            metadataBytes: content, metadataPath: metadataEntry.path, metadata: CoreMetadata(parsing: content),
+            metadataBytes: content, metadataPath: entry.path, metadata: CoreMetadata(parsing: content),
             hasWheelFile: names.contains("WHEEL"), hasRecord: names.contains("RECORD"))
     }
 
     private static func readZip(
         _ bytes: UnsafeRawBufferPointer, limits: ArchiveLimits, isMetadata: ([Substring]) -> Bool
     ) throws(ArchiveError) -> ArchiveMetadata {
-        let archive = try ZipArchive(bytes, limits: limits)
-        try checkPaths(archive)
-        let candidates = archive.entries.filter { isMetadata(EntryPath.components($0.path)) }
-        guard let entry = candidates.first else { throw ArchiveError(.missingMetadata, "the archive has no PKG-INFO file at its top") }
-        guard candidates.count == 1 else {
-            throw ArchiveError(.duplicateMetadata, "the archive has more than one PKG-INFO file at its top: \(candidates.map(\.path).joined(separator: ", "))")
-        }
-        let content = try archive.read(entry, limit: limits.maximumMetadataSize, limits: limits)
+        let (_, entry, content) = try readZipMetadata(
+            bytes, limits: limits, kind: "archive", file: "PKG-INFO", missing: "PKG-INFO file at its top", isMetadata: isMetadata)
         return ArchiveMetadata(
             metadataBytes: content, metadataPath: entry.path, metadata: CoreMetadata(parsing: content), hasWheelFile: false,
             hasRecord: false)
+    }
+
+    /// Opens a zip, checks its entry paths, and reads its one metadata entry; none (`missing`
+    /// says what was looked for), or more than one, is an error.
+    private static func readZipMetadata(
+        _ bytes: UnsafeRawBufferPointer, limits: ArchiveLimits, kind: String, file: String, missing: String, isMetadata: ([Substring]) -> Bool
+    ) throws(ArchiveError) -> (ZipArchive, ZipArchive.Entry, [UInt8]) {
+        let archive = try ZipArchive(bytes, limits: limits)
+        try checkPaths(archive)
+        let candidates = archive.entries.filter { isMetadata(EntryPath.components($0.path)) }
+        guard let entry = candidates.first else { throw ArchiveError(.missingMetadata, "the \(kind) has no \(missing)") }
+        guard candidates.count == 1 else {
+            throw ArchiveError(
+                .duplicateMetadata, "the \(kind) has more than one \(file) file: \(candidates.map(\.path).joined(separator: ", "))")
+        }
+        return (archive, entry, try archive.read(entry, limit: limits.maximumMetadataSize, limits: limits))
     }
 
     private static func checkPaths(_ archive: ZipArchive) throws(ArchiveError) {

@@ -112,8 +112,7 @@ struct DependencyClosure: Sendable {
         let lines: [String]
         // The store's copy is complete only when the file itself was read (on-demand content
         // holds name and version until its metadata is fetched).
-        let known = try? await store.packages(filename: file.filename).first(where: { $0.sha256 == file.sha256 })
-        if let known, (try? await store.isStored(known)) == true {
+        if let known = try? await store.storedPackage(filename: file.filename, sha256: file.sha256) {
             let info = (try? JSONSerialization.jsonObject(with: Data(known.metadataJSON.utf8))) as? [String: Any]
             lines = info?["requires_dist"] as? [String] ?? []
         } else {

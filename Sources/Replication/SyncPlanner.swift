@@ -27,6 +27,8 @@ public struct SyncPlan: Sendable, Hashable {
     /// Upstream files whose filename the repository holds with other bytes: never replaced
     /// (a filename keeps its bytes), reported instead.
     public var conflicts: [UpstreamFile] = []
+    /// Upstream files the repository already holds with the same bytes, by package ID.
+    public var unchanged: [Int64: UpstreamFile] = [:]
 
     public init() {}
 }
@@ -53,6 +55,7 @@ public enum SyncPlanner {
                     plan.conflicts.append(file)
                     continue
                 }
+                plan.unchanged[existing.packageID] = file
                 guard existing.yanked != file.yanked else { continue }
                 switch file.yanked {
                 case .notYanked: plan.unyank.append(existing.packageID)

@@ -66,19 +66,13 @@ extension Synchronizer {
         let read = Set(zip(slice, reads).compactMap { entry, read in if case .read = read { entry.normalized } else { nil } })
         tally.applyStatuses(
             upstream: statuses, local: try await store.statuses(repositoryID: step.repositoryID, version: step.version, projects: read), read: read)
-        if step.request.policy == .immediate { try await fetchRecordedOnly(offered: offered, local: local, step, into: &tally) }
+        if step.request.policy == .immediate { try await fetchRecordedOnly(plan.unchanged, step, into: &tally) }
     }
 
     /// Files the repository holds only as records (synced on demand or streamed before) are
     /// downloaded, verified and kept: after an immediate sync every file is stored.
-    private func fetchRecordedOnly(offered: [String: [UpstreamFile]], local: [String: [LocalFile]], _ step: ChunkStep, into tally: inout SyncTally) async throws {
-        var upstreamFiles: [Int64: UpstreamFile] = [:]
-        for (project, files) in offered {
-            let held = Dictionary(local[project, default: []].map { ($0.filename, $0) }, uniquingKeysWith: { first, _ in first })
-            for file in files { if let match = held[file.filename], match.sha256 == file.sha256 { upstreamFiles[match.packageID] = file } }
-        }
-        let missing = try await store.packagesWithoutFiles(ids: Array(upstreamFiles.keys))
-        let sources = upstreamFiles
+    private func fetchRecordedOnly(_ sources: [Int64: UpstreamFile], _ step: ChunkStep, into tally: inout SyncTally) async throws {
+        let missing = try await store.packagesWithoutFiles(ids: Array(sources.keys))
         let failures = await concurrentMap(missing, limit: max(1, step.request.connection.downloadConcurrency)) { package -> SyncFailure? in
             do {
                 let blob = try await step.client.download(sources[package.id]!, into: store.blobs)

@@ -272,9 +272,7 @@ public struct Synchronizer: Sendable {
     /// file downloaded, verified and read.
     func acquire(_ file: UpstreamFile, client: UpstreamClient, now: Timestamp) async -> Result<Package, SyncFailure> {
         do {
-            for known in try await store.packages(filename: file.filename) where known.sha256 == file.sha256 {
-                if try await store.isStored(known) { return .success(known) }
-            }
+            if let known = try await store.storedPackage(filename: file.filename, sha256: file.sha256) { return .success(known) }
             let blob: WrittenBlob
             do {
                 blob = try await client.download(file, into: store.blobs)

@@ -20,13 +20,16 @@ struct SyncPlannerTests {
             local: ["demo": [held(1, "demo-1.0.tar.gz", "a")]], mirror: true)
         #expect(plan.acquire.map(\.filename) == ["demo-2.0.tar.gz"])
         #expect(plan.remove.isEmpty && plan.conflicts.isEmpty)
+        #expect(plan.unchanged.mapValues(\.filename) == [1: "demo-1.0.tar.gz"])
     }
 
     @Test("nothing to do when upstream offers what the repository holds")
     func noChange() {
         let plan = SyncPlanner.plan(
             offered: ["demo": [offered("demo-1.0.tar.gz", "a")]], local: ["demo": [held(1, "demo-1.0.tar.gz", "a")]], mirror: true)
-        #expect(plan == SyncPlan())
+        var expected = SyncPlan()
+        expected.unchanged = [1: offered("demo-1.0.tar.gz", "a")]
+        #expect(plan == expected)
     }
 
     @Test("mirror mode removes files and projects upstream no longer offers; additive mode keeps them")
@@ -40,7 +43,7 @@ struct SyncPlannerTests {
         #expect(mirror.remove.sorted() == [2, 3, 4])
         #expect(mirror.acquire.isEmpty)
         let additive = SyncPlanner.plan(offered: offer, local: local, mirror: false)
-        #expect(additive == SyncPlan())
+        #expect(additive.acquire.isEmpty && additive.remove.isEmpty && additive.conflicts.isEmpty && additive.yank.isEmpty)
     }
 
     @Test("a filename held with other bytes is a conflict, never replaced")
