@@ -35,6 +35,22 @@ extension ContentStore {
         }
     }
 
+    /// The first half of an upload: refused at once, with nothing stored, when the repository
+    /// would refuse it (PEP 792 status, a filename used with other bytes); otherwise checked
+    /// strictly and stored as `ingest` does. `addUploads` adds it, checking both again.
+    public func ingestUpload(
+        _ blob: WrittenBlob, filename: String, repositoryID: Int64, check: @Sendable (InspectedDistribution) throws -> Void = { _ in }
+    ) async throws -> Package {
+        do {
+            let project = try? DistributionFilename(parsing: filename).name.normalized
+            try await checkAcceptsUpload(filename: filename, sha256: blob.digests.sha256, project: project, repositoryID: repositoryID)
+        } catch {
+            await blobs.discard(blob)
+            throw error
+        }
+        return try await ingest(blob, filename: filename, uploadTime: .now(), strict: true, check: check)
+    }
+
     /// Reads the archive off the cooperative thread pool (it is CPU work on a mapped file).
     static func inspect(_ path: FilePath, filename: String, strict: Bool, limits: ArchiveLimits) async throws -> InspectedDistribution {
         try await NIOThreadPool.singleton.runIfActive {

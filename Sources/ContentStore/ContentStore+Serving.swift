@@ -91,10 +91,15 @@ extension ContentStore {
         }
     }
 
-    /// Throws `invalid` when the project takes no uploads at the repository's latest version
-    /// (PEP 792: it is archived or quarantined).
-    public func checkAcceptsUploads(_ project: String, repositoryID: Int64) async throws {
-        try await read { db in try Self.checkAcceptsUploads(db, project, repositoryID: repositoryID) }
+    /// Checks, before an upload's archive is read and stored, what would refuse it when added:
+    /// `invalid` when the project takes no uploads at the repository's latest version (PEP 792:
+    /// archived or quarantined), `conflict` ("File already exists") when the filename was
+    /// used in the repository with other bytes. Both are checked again as the file is added.
+    public func checkAcceptsUpload(filename: String, sha256: String, project: String?, repositoryID: Int64) async throws {
+        try await read { db in
+            if let project { try Self.checkAcceptsUploads(db, project, repositoryID: repositoryID) }
+            try Self.checkFilename(db, repositoryID: repositoryID, filename: filename, sha256: sha256)
+        }
     }
 
     /// Adds uploaded packages as a new version, checking in the same transaction that their

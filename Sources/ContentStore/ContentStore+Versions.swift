@@ -73,18 +73,24 @@ extension ContentStore {
     private static func claimFilename(_ db: Database, repositoryID: Int64, package: Row) throws {
         let filename: String = package["filename"]
         let sha256: String = package["sha256"]
-        if let existing = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT sha256 FROM repository_filename WHERE repository_id = ? AND filename = ?"), arguments: [repositoryID, filename])
-        {
-            guard existing == sha256 else {
-                throw StoreError(
-                    .conflict,
-                    "File already exists: '\(filename)' was added to this repository before with other contents (sha256 \(existing)); a filename is never reused, so upload the new build under a new version or build tag")
-            }
-            return
-        }
+        guard try !checkFilename(db, repositoryID: repositoryID, filename: filename, sha256: sha256) else { return }
         try db.cachedStatement(sql: "INSERT INTO repository_filename (repository_id, filename, sha256) VALUES (?, ?, ?)")
             .execute(arguments: [repositoryID, filename, sha256])
+    }
+
+    /// Whether the repository has held `filename` (with these bytes); throws a conflict if it
+    /// held it with other bytes.
+    @discardableResult
+    static func checkFilename(_ db: Database, repositoryID: Int64, filename: String, sha256: String) throws -> Bool {
+        guard let existing = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT sha256 FROM repository_filename WHERE repository_id = ? AND filename = ?"), arguments: [repositoryID, filename])
+        else { return false }
+        guard existing == sha256 else {
+            throw StoreError(
+                .conflict,
+                "File already exists: '\(filename)' was added to this repository before with other contents (sha256 \(existing)); a filename is never reused, so upload the new build under a new version or build tag")
+        }
+        return true
     }
 
     static func isPresent(_ db: Database, repositoryID: Int64, packageID: Int64) throws -> Bool {

@@ -2,7 +2,6 @@ import ContentStore
 import Digests
 import Hummingbird
 import PackageArchives
-import PythonPackaging
 
 extension Routes {
     /// `POST /pypi/<base>/legacy/`: twine's upload API. The multipart body is streamed: form
@@ -36,22 +35,18 @@ extension Routes {
         guard let blob = form.file else {
             throw HTTPFailure(.badRequest, "The upload has no 'content' file part.")
         }
-        let package: Package
         do {
-            try form.checkAction()
-            // PEP 792, checked before the archive is read (and again as the file is added).
-            if let project = try? DistributionFilename(parsing: blob.filename).name.normalized {
-                try await store.checkAcceptsUploads(project, repositoryID: repositoryID)
+            let package: Package
+            do {
+                try form.checkAction()
+                try form.checkDigests(of: blob.written.digests)
+                package = try await store.ingestUpload(blob.written, filename: blob.filename, repositoryID: repositoryID) { inspected in
+                    try form.checkAgreement(with: inspected)
+                }
+            } catch {
+                await store.blobs.discard(blob.written)
+                throw error
             }
-            try form.checkDigests(of: blob.written.digests)
-            package = try await store.ingest(blob.written, filename: blob.filename, uploadTime: .now(), strict: true) { inspected in
-                try form.checkAgreement(with: inspected)
-            }
-        } catch {
-            await store.blobs.discard(blob.written)
-            throw error
-        }
-        do {
             try await store.addUploads([package], repositoryID: repositoryID)
         } catch let error as StoreError where error.code == .conflict {
             // twine --skip-existing and other tools look for "File already exists" in a 400.

@@ -12,8 +12,8 @@ public struct InspectedDistribution: Sendable, Hashable {
 extension DistributionArchive {
     /// Reads a distribution and checks that its metadata names the same project and version
     /// as its filename. With `strict` (uploads), the metadata must also pass every check of
-    /// `CoreMetadata.validated`, a wheel must carry `WHEEL` and `RECORD`, and an sdist must be
-    /// in a current format (`.tar.gz` or `.zip`); older formats are read when mirrored.
+    /// `CoreMetadata.validated`, a wheel must carry `WHEEL` and `RECORD`, an sdist must be in a
+    /// current format (`.tar.gz` or `.zip`), and eggs are refused; all are read when mirrored.
     public static func inspect(
         filename text: String, bytes: UnsafeRawBufferPointer, strict: Bool, limits: ArchiveLimits = .default
     ) throws(ArchiveError) -> InspectedDistribution {
@@ -23,9 +23,16 @@ extension DistributionArchive {
         } catch {
             throw ArchiveError(.inconsistent, error.message)
         }
-        if strict, case .sdist(let sdist) = filename, !sdist.isCurrentFormat {
-            throw ArchiveError(
-                .unsupported, "'\(sdist.fileExtension)' sdists are not accepted as uploads (PEP 527, as PyPI); build a .tar.gz sdist instead")
+        if strict {
+            switch filename {
+            case .sdist(let sdist) where !sdist.isCurrentFormat:
+                throw ArchiveError(
+                    .unsupported, "'\(sdist.fileExtension)' sdists are not accepted as uploads (PEP 527, as PyPI); build a .tar.gz sdist instead")
+            case .egg:
+                throw ArchiveError(.unsupported, "eggs are not accepted as uploads (PEP 715, as PyPI); build a wheel instead")
+            default:
+                break
+            }
         }
         let archive = try readMetadata(of: filename, from: bytes, limits: limits)
         if strict {

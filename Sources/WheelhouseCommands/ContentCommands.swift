@@ -30,7 +30,7 @@ struct UploadCommand: AsyncParsableCommand {
             let blob = try await writer.finish()
             let filename = URL(fileURLWithPath: path).lastPathComponent
             do {
-                packages.append(try await contentStore.ingest(blob, filename: filename, uploadTime: .now(), strict: true))
+                packages.append(try await contentStore.ingestUpload(blob, filename: filename, repositoryID: target.id))
             } catch {
                 throw CommandFailure("\(filename) was refused, so nothing was added: \(error)")
             }

@@ -34,7 +34,7 @@ struct WriteSafetyTests {
         defer { fixture.remove() }
         let repository = try await fixture.store.createRepository(name: "default")
         let package = try await fixture.ingestWheel(name: "demo", version: "1.0")
-        try await fixture.store.checkAcceptsUploads("demo", repositoryID: repository.id)
+        try await fixture.store.checkAcceptsUpload(filename: package.filename, sha256: package.sha256, project: "demo", repositoryID: repository.id)
         try await fixture.store.modify(repositoryID: repository.id, changes: .init(status: ["demo": .init(.archived, reason: "moved")]))
         let error = await #expect(throws: StoreError.self) {
             try await fixture.store.addUploads([package], repositoryID: repository.id)

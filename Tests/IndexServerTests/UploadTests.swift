@@ -56,6 +56,9 @@ struct UploadTests {
             let file = try await client.execute(uri: "/pulp/content/default/demo-1.0-py3-none-any.whl", method: .get)
             #expect(Array(file.body.readableBytesView) == original)
         }
+        // Refused before anything was stored: no second package, no stored copy of the rebuild.
+        #expect(try await fixture.store.packages(filename: "demo-1.0-py3-none-any.whl").map(\.sha256) == [Digest.sha256(original)])
+        #expect(!(try await fixture.store.blobs.contains(sha256: Digest.sha256(rebuilt))))
     }
 
     @Test("archived and quarantined projects take no uploads (PEP 792); deprecated ones do")

@@ -150,13 +150,19 @@ struct OlderSdistFormatTests {
         }
     }
 
-    @Test("uploads (strict) take only current formats, as PyPI does (PEP 527)")
+    @Test("uploads (strict) take only current formats, as PyPI does (PEP 527, no eggs: PEP 715)")
     func uploadsRefuseOlderFormats() throws {
         let tar = ArchiveBuilder.tar([.init("demo-1.0/PKG-INFO", ArchiveBuilder.metadata(name: "demo", version: "1.0"))])
         #expect(throws: ArchiveError.self) {
             try ArchiveBuilder.bzip2(tar).withUnsafeBytes { try DistributionArchive.inspect(filename: "demo-1.0.tar.bz2", bytes: $0, strict: true) }
         }
         #expect(try inspect(ArchiveBuilder.bzip2(tar), "demo-1.0.tar.bz2").metadata.name == "demo")
+        let egg = ArchiveBuilder.zip([.init("EGG-INFO/PKG-INFO", ArchiveBuilder.metadata(name: "demo", version: "1.0"))])
+        let refused = #expect(throws: ArchiveError.self) {
+            try egg.withUnsafeBytes { try DistributionArchive.inspect(filename: "demo-1.0-py3.11.egg", bytes: $0, strict: true) }
+        }
+        #expect(refused?.message.contains("eggs are not accepted") == true)
+        #expect(try inspect(egg, "demo-1.0-py3.11.egg").metadata.name == "demo", "eggs are still read when mirrored")
     }
 
     @Test("concatenated bzip2 and xz streams are read on, as bzip2 and xz read them")
