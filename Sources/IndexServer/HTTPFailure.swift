@@ -7,16 +7,22 @@ import PythonPackaging
 
 /// An error answered as plain text with a message that says what to do. Domain errors
 /// (`StoreError`, `ArchiveError`, `PackagingError`) are mapped to statuses here, at the edge.
+/// What a client should not see (paths, SQL, upstream URLs) goes to the log as `detail`.
 struct HTTPFailure: HTTPResponseError {
     let status: HTTPResponse.Status
     let message: String
     var headers: HTTPFields = [:]
+    /// Logged with the request, never sent.
+    var detail: String?
 
-    init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) {
+    init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:], detail: String? = nil) {
         self.status = status
         self.message = message
         self.headers = headers
+        self.detail = detail
     }
+
+    private static let internalMessage = "Internal error; the server's log has the details."
 
     /// The HTTP form of an error raised below the server.
     init(_ error: any Error) {
@@ -29,7 +35,7 @@ struct HTTPFailure: HTTPResponseError {
             case .conflict: self.init(.conflict, error.message)
             case .tooLarge: self.init(.contentTooLarge, error.message)
             case .invalid, .digestMismatch: self.init(.badRequest, error.message)
-            default: self.init(.internalServerError, error.message)
+            default: self.init(.internalServerError, Self.internalMessage, detail: error.message)
             }
         case let error as ArchiveError:
             self.init(error.code == .tooLarge ? .contentTooLarge : .badRequest, "The distribution was refused: \(error.message)")
@@ -40,11 +46,15 @@ struct HTTPFailure: HTTPResponseError {
         case let error as HTTPParserError:
             self.init(.badRequest, "The request is not valid HTTP/1.1: \(error.debugDescription).")
         default:
-            self.init(.internalServerError, "Internal error: \(error)")
+            self.init(.internalServerError, Self.internalMessage, detail: "\(error)")
         }
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
+        if let detail {
+            context.logger.error(
+                "request failed", metadata: ["status": "\(status.code)", "path": "\(request.uri.path)", "detail": "\(detail)"])
+        }
         var headers = self.headers
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"

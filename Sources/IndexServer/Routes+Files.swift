@@ -149,14 +149,17 @@ extension Routes {
         do {
             return (upstream, try await fetchMissing(file.package, file.isMetadata))
         } catch {
-            throw HTTPFailure(.badGateway, "Fetching '\(filename)' from the upstream \(Self.origin(of: upstream)) failed: \(error)")
+            throw HTTPFailure(
+                .badGateway, "Fetching '\(filename)' from the upstream \(Self.origin(of: upstream)) failed; the server's log says why.",
+                detail: "\(error)")
         }
     }
 
-    /// `scheme://host[:port]` of a URL, to name an upstream without its paths.
-    private static func origin(of url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
+    /// `scheme://host[:port]` of a URL, to name an upstream without its paths or credentials.
+    static func origin(of url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return "<no URL>" }
         let rest = url[scheme.upperBound...]
-        return String(url[..<scheme.upperBound] + (rest.split(separator: "/", maxSplits: 1).first ?? rest))
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return String(url[..<scheme.upperBound] + (authority.split(separator: "@").last ?? ""))
     }
 }

@@ -137,8 +137,11 @@ extension Routes {
         return redirect(to: request.uri.path + "/", request: request)
     }
 
+    /// A 301 to a path on this server. Repeated leading slashes (which the router ignores) are
+    /// folded into one, so the location can never read as another host (`//host/...`).
     static func redirect(to path: String, request: Request) -> Response {
-        let location = request.uri.query.map { path + "?" + $0 } ?? path
+        let local = "/" + path.drop { $0 == "/" }
+        let location = request.uri.query.map { local + "?" + $0 } ?? local
         return Response(status: .movedPermanently, headers: [.location: location, .cacheControl: "max-age=3600, public"])
     }
 }

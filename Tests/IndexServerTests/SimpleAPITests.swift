@@ -73,6 +73,8 @@ struct SimpleAPITests {
             #expect(redirect.headers[.location] == "/pypi/default/simple/requests/")
             let slash = try await client.execute(uri: "/pypi/default/simple/requests", method: .get)
             #expect(slash.headers[.location] == "/pypi/default/simple/requests/")
+            let doubled = try await client.execute(uri: "//pypi/default/simple", method: .get)
+            #expect(doubled.headers[.location] == "/pypi/default/simple/", "never a location that names another host")
             let missing = try await client.execute(uri: "/pypi/default/simple/nope/", method: .get)
             #expect(missing.status == .notFound)
             #expect(missing.text.contains("'nope' is not in the index"))
