@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import requests
 
-from conftest import Server, binary, corpus_dir, eventually, run
+from conftest import Server, binary, corpus_dir, eventually, run, tool
 
 JSON = "application/vnd.pypi.simple.v1+json"
 OLD, NEW = "six-1.16.0-py2.py3-none-any.whl", "six-1.17.0-py2.py3-none-any.whl"
@@ -88,3 +89,28 @@ def test_command_errors_say_what_is_wrong(workdir):
     assert refused.returncode != 0 and "broken-1.0-py3-none-any.whl" in refused.stderr
     listed = run(binary(), "content", "list", "--json", "--data-dir", data)
     assert json.loads(listed.stdout) == []
+
+
+def test_upload_token_works_while_set_and_is_revoked_when_unset(workdir):
+    data = workdir / "data"
+    wheel = corpus_dir() / NEW
+
+    def upload_as_token(server: Server) -> int:
+        result = run(tool("twine"), "upload", "--disable-progress-bar", "--non-interactive", "--repository-url",
+                     server.upload_url(), "-u", "__token__", "-p", "tok-123", str(wheel), check=False)
+        return result.returncode
+
+    with_token = Server(data, {"WHEELHOUSE_UPLOAD_TOKEN": "tok-123"})
+    try:
+        assert upload_as_token(with_token) == 0
+        assert NEW in files_of(project_page(with_token, "default"))
+    finally:
+        with_token.stop()
+    without = Server(data)
+    try:
+        assert upload_as_token(without) != 0, "the token still works after WHEELHOUSE_UPLOAD_TOKEN was unset"
+    finally:
+        without.stop()
+    empty = run(binary(), "serve", "--data-dir", data, "--bind", "127.0.0.1:0", check=False,
+                env=dict(os.environ, WHEELHOUSE_ADMIN_PASSWORD=""))
+    assert empty.returncode != 0 and "WHEELHOUSE_ADMIN_PASSWORD is set but empty" in empty.stderr

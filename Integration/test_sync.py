@@ -398,8 +398,14 @@ def test_stored_remote_synced_by_name_and_on_a_schedule(primary, workdir):
     created = json.loads(run(binary(), "remote", "create", "capsule", "--data-dir", mirror_dir, "--json", "--upstream", upstream,
                              "--include", "six", "--password", "s3cret", "--username", "mirror").stdout)
     assert created["name"] == "capsule" and json.loads(json.dumps(created["settings"]))["includes"] == ["six"]
-    assert {f["name"]: f["is_set"] for f in created["hidden_fields"]} == {"client_key": False, "username": True, "password": True}
+    assert {f["name"]: f["is_set"] for f in created["hidden_fields"]} == {
+        "client_key": False, "proxy_username": False, "proxy_password": False, "username": True, "password": True}
     assert "s3cret" not in json.dumps(created)
+    proxied = json.loads(run(binary(), "remote", "create", "proxied", "--data-dir", mirror_dir, "--json", "--upstream", upstream,
+                             "--proxy-url", "http://px:pxsecret@127.0.0.1:3128").stdout)
+    assert proxied["settings"]["proxy_url"] == "http://127.0.0.1:3128" and "pxsecret" not in json.dumps(proxied)
+    assert {f["name"]: f["is_set"] for f in proxied["hidden_fields"]}["proxy_password"] is True
+    run(binary(), "remote", "delete", "proxied", "--data-dir", mirror_dir)
     bad = run(binary(), "remote", "create", "broken", "--data-dir", mirror_dir, "--upstream", upstream, "--include", "six>>1",
               check=False)
     assert bad.returncode != 0 and "not a PEP 508 requirement" in bad.stderr

@@ -42,6 +42,11 @@ extension ContentStore {
         }
     }
 
+    /// Removes the account if it exists (a revoked upload token).
+    public func removeAccount(username: String) async throws {
+        try await write { db in try db.execute(sql: "DELETE FROM account WHERE username = ?", arguments: [username]) }
+    }
+
     /// Whether the password is the account's. A password once verified is remembered (as a
     /// digest, beside the stored hash it matched) so that later requests skip the deliberately
     /// slow hash until the account's password changes.
@@ -63,9 +68,17 @@ extension ContentStore {
         return matches
     }
 
-    /// PBKDF2 is slow on purpose, so it runs on NIO's thread pool, not on an event loop.
+    /// A thread of its own for password hashing: a flood of wrong passwords queues here and
+    /// never holds the threads that file I/O and archive checks run on.
+    private static let hashingPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
+
+    /// PBKDF2 is slow on purpose, so it runs on its own thread, not on an event loop.
     private static func hash(password: String, salt: [UInt8], rounds: Int) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive {
+        try await hashingPool.runIfActive {
             let key = try KDF.Insecure.PBKDF2.deriveKey(
                 from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
             return key.withUnsafeBytes { Hex.encode($0) }

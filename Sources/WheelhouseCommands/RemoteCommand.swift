@@ -1,5 +1,6 @@
 import ArgumentParser
 import ContentStore
+import Foundation
 import PythonPackaging
 import Replication
 
@@ -23,6 +24,9 @@ struct RemoteCommand: AsyncParsableCommand {
         func run() async throws {
             var definition = try options.definition(url: upstream)
             definition.syncIntervalSeconds = try syncInterval.map(SyncOptions.seconds)
+            guard definition.syncIntervalSeconds != 0 else {
+                throw CommandFailure("--sync-interval must be at least 1s; leave it out for a remote synced only with `sync --remote`")
+            }
             let contentStore = try await store.openStore()
             let stored = try await contentStore.saveRemote(name: name, definition: definition.encoded(), replacing: replace)
             Output.print(try RemoteView(stored).json, json: store.json, text: "Stored the remote '\(name)' for \(upstream).")
@@ -86,8 +90,16 @@ struct RemoteView {
         shown.username = nil
         shown.password = nil
         shown.clientKey = nil
+        // A proxy's credentials ride in its URL; they are shown as Pulp's hidden proxy fields.
+        let proxy = definition.proxyURL.flatMap(URLComponents.init(string:))
+        if var proxy, proxy.user != nil || proxy.password != nil {
+            proxy.user = nil
+            proxy.password = nil
+            shown.proxyURL = proxy.string
+        }
         let hidden: [(String, Bool)] = [
-            ("client_key", definition.clientKey != nil), ("username", definition.username != nil), ("password", definition.password != nil),
+            ("client_key", definition.clientKey != nil), ("proxy_username", proxy?.user != nil), ("proxy_password", proxy?.password != nil),
+            ("username", definition.username != nil), ("password", definition.password != nil),
         ]
         return .object([
             ("name", .string(stored.name)), ("settings", .rendered(shown.encoded())),

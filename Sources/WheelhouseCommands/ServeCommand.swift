@@ -36,12 +36,19 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Log.logger
         let contentStore = try await store.openStore(removingInterruptedWrites: true)
         let environment = ProcessInfo.processInfo.environment
-        if let generated = try await contentStore.ensureAdmin(password: environment["WHEELHOUSE_ADMIN_PASSWORD"]) {
+        let adminPassword = environment["WHEELHOUSE_ADMIN_PASSWORD"]
+        guard adminPassword?.isEmpty != true else {
+            throw ValidationError("WHEELHOUSE_ADMIN_PASSWORD is set but empty; give it a password, or unset it to keep the stored one")
+        }
+        if let generated = try await contentStore.ensureAdmin(password: adminPassword) {
             Output.line("Created the account 'admin' with the password: \(generated)")
             Output.line("(It is stored hashed and will not be shown again; set WHEELHOUSE_ADMIN_PASSWORD to choose one.)")
         }
+        // The token account exists exactly while the variable is set: unsetting it revokes the token.
         if let token = environment["WHEELHOUSE_UPLOAD_TOKEN"], !token.isEmpty {
             try await contentStore.setPassword(username: "__token__", password: token)
+        } else {
+            try await contentStore.removeAccount(username: "__token__")
         }
         let configuration = ServerConfiguration(host: host, port: port, maximumUploadSize: maxUploadSize, fileCacheBudget: fileCacheBudget)
         let distributions = try await contentStore.distributions()

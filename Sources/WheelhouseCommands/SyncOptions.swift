@@ -92,12 +92,16 @@ struct SyncOptions: ParsableArguments {
         return remote
     }
 
-    /// `7d`, `12h`, `30m`, `45s` or plain seconds.
+    /// `7d`, `12h`, `30m`, `45s` or plain seconds, up to 100 years.
     static func seconds(_ text: String) throws -> Int64 {
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if let unit = trimmed.last, let factor = units[unit], let number = Int64(trimmed.dropLast()), number >= 0 { return number * factor }
-        if let number = Int64(trimmed), number >= 0 { return number }
-        throw CommandFailure("'\(text)' is not a duration; write it as 7d, 12h, 30m or a number of seconds")
+        let factor = trimmed.last.flatMap { units[$0] }
+        guard let number = Int64(factor == nil ? trimmed : String(trimmed.dropLast())), number >= 0 else {
+            throw CommandFailure("'\(text)' is not a duration; write it as 7d, 12h, 30m or a number of seconds")
+        }
+        let (value, overflow) = number.multipliedReportingOverflow(by: factor ?? 1)
+        guard !overflow, value <= 100 * 366 * 86400 else { throw CommandFailure("'\(text)' is longer than 100 years; give a shorter duration") }
+        return value
     }
 }
