@@ -62,6 +62,9 @@ def test_commands_change_what_clients_see(server):
     removed = cli_json(server, "content", "remove", NEW)
     assert removed["repository"] == "default" and removed["version"] > 1
     assert eventually(lambda: set(files_of(project_page(server, "default"))) == {OLD})
+    # Removing or yanking names what the repository holds, and says so when it does not.
+    absent = run(binary(), "content", "yank", NEW, "--data-dir", server.data_dir, check=False)
+    assert absent.returncode != 0 and f"'{NEW}' is not in 'default'" in absent.stderr
     frozen_files = files_of(project_page(server, "frozen"))
     assert set(frozen_files) == {OLD, NEW} and frozen_files[OLD]["yanked"] is False
 
@@ -89,6 +92,8 @@ def test_command_errors_say_what_is_wrong(workdir):
     assert refused.returncode != 0 and "broken-1.0-py3-none-any.whl" in refused.stderr
     listed = run(binary(), "content", "list", "--json", "--data-dir", data)
     assert json.loads(listed.stdout) == []
+    both = run(binary(), "distribution", "create", "pinned", "--publication", "1", "--version", "2", "--data-dir", data, check=False)
+    assert both.returncode != 0 and "--version needs --repository" in both.stderr
 
 
 def test_upload_token_works_while_set_and_is_revoked_when_unset(workdir):

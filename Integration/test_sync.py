@@ -406,6 +406,14 @@ def test_stored_remote_synced_by_name_and_on_a_schedule(primary, workdir):
     assert proxied["settings"]["proxy_url"] == "http://127.0.0.1:3128" and "pxsecret" not in json.dumps(proxied)
     assert {f["name"]: f["is_set"] for f in proxied["hidden_fields"]}["proxy_password"] is True
     run(binary(), "remote", "delete", "proxied", "--data-dir", mirror_dir)
+    # A sync by name that cannot reach its upstream says so, and the remote records the error.
+    run(binary(), "remote", "create", "down", "--data-dir", mirror_dir, "--upstream", "http://127.0.0.1:9/simple/", "--max-retries", "0",
+        "--timeout", "2")
+    down = run(binary(), "sync", "--data-dir", mirror_dir, "--remote", "down", check=False)
+    assert down.returncode != 0 and "127.0.0.1:9" in down.stderr
+    recorded = json.loads(run(binary(), "remote", "show", "down", "--data-dir", mirror_dir).stdout)
+    assert "127.0.0.1:9" in recorded["last_result"]["error"] and recorded["last_sync"]
+    run(binary(), "remote", "delete", "down", "--data-dir", mirror_dir)
     bad = run(binary(), "remote", "create", "broken", "--data-dir", mirror_dir, "--upstream", upstream, "--include", "six>>1",
               check=False)
     assert bad.returncode != 0 and "not a PEP 508 requirement" in bad.stderr

@@ -40,7 +40,7 @@ struct UploadCommand: AsyncParsableCommand {
             ("repository", .string(repository)), ("version", version.map { .integer(Int64($0.number)) } ?? .null),
             ("files", .array(packages.map { .string($0.filename) })),
         ])
-        Output.print(json, json: store.json, text: version.map { "Added \(packages.count) file(s) to '\(repository)' as version \($0.number)." } ?? "Nothing changed: every file was already in '\(repository)'.")
+        Output.print(json, json: store.json, text: version.map { "Checked \(packages.count) file(s); '\(repository)' is now at version \($0.number)." } ?? "Nothing changed: every file was already in '\(repository)'.")
     }
 }
 
@@ -74,7 +74,19 @@ struct ContentCommand: AsyncParsableCommand {
         @Option(help: "The repository.") var repository = "default"
         @Argument(help: "Filenames of packages the store knows.") var filenames: [String]
 
-        func packages(_ contentStore: ContentStore) async throws -> [Package] {
+        /// The named packages: for `inRepository`, those the repository's latest version holds;
+        /// otherwise the newest stored under each filename.
+        func packages(_ contentStore: ContentStore, of target: Repository, inRepository: Bool) async throws -> [Package] {
+            if inRepository {
+                let held = try await contentStore.packages(repositoryID: target.id, version: target.latestVersion)
+                let byFilename = Dictionary(held.map { ($0.package.filename, $0.package) }, uniquingKeysWith: { first, _ in first })
+                return try filenames.map { filename in
+                    guard let package = byFilename[filename] else {
+                        throw CommandFailure("'\(filename)' is not in '\(target.name)' (version \(target.latestVersion)); `content list` shows what is")
+                    }
+                    return package
+                }
+            }
             var found: [Package] = []
             for filename in filenames {
                 let matches = try await contentStore.packages(filename: filename)
@@ -84,10 +96,12 @@ struct ContentCommand: AsyncParsableCommand {
             return found
         }
 
-        func apply(_ makeChanges: ([Package]) -> ContentChanges) async throws {
+        /// Applies the changes made for the named packages as a new version.
+        func apply(inRepository: Bool = true, _ makeChanges: ([Package]) -> ContentChanges) async throws {
             let contentStore = try await store.openStore()
             let target = try await contentStore.repository(named: repository)
-            let version = try await contentStore.modify(repositoryID: target.id, changes: makeChanges(try await packages(contentStore)))
+            let packages = try await packages(contentStore, of: target, inRepository: inRepository)
+            let version = try await contentStore.modify(repositoryID: target.id, changes: makeChanges(packages))
             Output.print(
                 .object([("repository", .string(repository)), ("version", version.map { .integer(Int64($0.number)) } ?? .null)]),
                 json: store.json, text: version.map { "'\(repository)' is now at version \($0.number)." } ?? "Nothing changed.")
@@ -97,7 +111,7 @@ struct ContentCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add stored packages to a repository.")
         @OptionGroup var selection: Selection
-        func run() async throws { try await selection.apply { ContentChanges(add: $0.map(\.id)) } }
+        func run() async throws { try await selection.apply(inRepository: false) { ContentChanges(add: $0.map(\.id)) } }
     }
 
     struct Remove: AsyncParsableCommand {

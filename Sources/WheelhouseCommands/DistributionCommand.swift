@@ -15,9 +15,11 @@ struct DistributionCommand: AsyncParsableCommand {
         @Option(help: "Serve this publication (by id).") var publication: Int64?
 
         func resolve(_ store: ContentStore) async throws -> DistributionTarget? {
+            guard version == nil || repository != nil else {
+                throw ValidationError("--version needs --repository (a publication already serves one version)")
+            }
             switch (repository, publication) {
             case (nil, nil):
-                guard version == nil else { throw ValidationError("--version needs --repository") }
                 return nil
             case (let name?, nil):
                 let repository = try await store.repository(named: name)

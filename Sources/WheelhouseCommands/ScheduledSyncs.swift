@@ -38,10 +38,10 @@ struct ScheduledSyncs: Service {
     }
 
     private func sync(_ name: String, _ definition: RemoteDefinition) async {
-        let result: JSONValue
+        let outcome: Result<SyncReport, any Error>
         do {
             let report = try await Synchronizer(store: store, logger: logger).run(try definition.syncRequest())
-            result = report.json
+            outcome = .success(report)
             logger.info(
                 "scheduled sync finished",
                 metadata: [
@@ -49,11 +49,11 @@ struct ScheduledSyncs: Service {
                     "failures": "\(report.failures.count)",
                 ])
         } catch {
-            result = .object([("error", .string("\(error)"))])
+            outcome = .failure(error)
             logger.error("scheduled sync failed", metadata: ["remote": "\(name)", "error": "\(error)"])
         }
         do {
-            try await store.recordRemoteSync(name: name, at: .now(), result: result.rendered)
+            try await store.recordRemoteSync(name: name, outcome: outcome)
         } catch {
             logger.error("cannot record the sync of a remote", metadata: ["remote": "\(name)", "error": "\(error)"])
         }

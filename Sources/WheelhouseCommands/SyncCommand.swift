@@ -1,6 +1,7 @@
 import ArgumentParser
 import ContentStore
 import Foundation
+import PythonPackaging
 import Replication
 import Synchronization
 
@@ -37,11 +38,36 @@ struct SyncCommand: AsyncParsableCommand {
         }
         let display = ProgressDisplay(enabled: !store.json && isatty(STDERR_FILENO) == 1)
         let synchronizer = Synchronizer(store: contentStore, logger: Log.logger, progress: display.update)
-        let report = try await synchronizer.run(try definition.syncRequest())
+        let outcome: Result<SyncReport, any Error>
+        do {
+            outcome = .success(try await synchronizer.run(try definition.syncRequest()))
+        } catch {
+            outcome = .failure(error)
+        }
         display.finish()
-        if let remote { try await contentStore.recordRemoteSync(name: remote, at: .now(), result: report.json.rendered) }
-        if store.json { Output.line(report.json.rendered) } else { print(report.summary) }
-        if report.failed { throw ExitCode(1) }
+        if case .success(let report) = outcome {
+            if store.json { Output.line(report.json.rendered) } else { print(report.summary) }
+        }
+        if let remote {
+            do {
+                try await contentStore.recordRemoteSync(name: remote, outcome: outcome)
+            } catch {
+                Log.logger.warning("the sync's result could not be recorded on the remote", metadata: ["remote": "\(remote)", "error": "\(error)"])
+            }
+        }
+        if try outcome.get().failed { throw ExitCode(1) }
+    }
+}
+
+extension ContentStore {
+    /// Records how a stored remote's sync ended: its summary, or the error that stopped it.
+    func recordRemoteSync(name: String, outcome: Result<SyncReport, any Error>) async throws {
+        let result: JSONValue
+        switch outcome {
+        case .success(let report): result = report.json
+        case .failure(let error): result = .object([("error", .string("\(error)"))])
+        }
+        try await recordRemoteSync(name: name, at: .now(), result: result.rendered)
     }
 }
 
@@ -71,7 +97,7 @@ final class ProgressDisplay: Sendable {
             let now = ContinuousClock.now
             guard now - counts.lastDrawn >= .milliseconds(200) else { return nil }
             counts.lastDrawn = now
-            let elapsed = max(0.001, Double((now - started).components.seconds) + Double((now - started).components.attoseconds) / 1e18)
+            let elapsed = max(0.001, (now - started) / .seconds(1))
             return "\r\(counts.projects) projects read, \(counts.files) files, \(counts.bytes / 1_048_576) MiB (\(Int(Double(counts.bytes) / 1_048_576 / elapsed)) MiB/s)   "
         }
         if let line { FileHandle.standardError.write(Data(line.utf8)) }
