@@ -14,17 +14,24 @@ struct UploadForm: Sendable {
     var fields: [String: String] = [:]
     var file: File?
 
-    /// The most bytes all non-file fields together may hold (descriptions can be long).
+    /// The most bytes all non-file fields together may hold, names included (descriptions can
+    /// be long).
     static let maximumFieldBytes = 8 << 20
+    /// The most parts a form may have (twine sends a few dozen; classifiers repeat).
+    static let maximumParts = 2_000
 
-    /// Reads the body; the `content` part goes to a blob writer, the rest into `fields`.
+    /// Reads the body; the `content` part goes to a blob writer, the rest into `fields`. A form
+    /// whose `:action` comes before the file (as twine sends it) is refused before the file is
+    /// written when that action is not an upload.
     static func receive(_ body: RequestBody, boundary: String, blobs: BlobStore, maximumFileSize: Int64) async throws -> UploadForm {
         var parser = MultipartParser(boundary: boundary)
         var form = UploadForm()
         var writer: BlobWriter?
         var current: (name: String, filename: String?)?
         var value: [UInt8] = []
+        var values: [String: [String]] = [:]
         var fieldBytes = 0
+        var parts = 0
         do {
             for try await chunk in body {
                 for event in try parser.feed(chunk.readableBytesView) {
@@ -32,21 +39,23 @@ struct UploadForm: Sendable {
                     case .partStart(let name, let filename):
                         current = (name, filename)
                         value = []
+                        parts += 1
+                        guard parts <= maximumParts else { throw HTTPFailure(.badRequest, "The upload form has more than \(maximumParts) parts.") }
                         if name == "content" {
                             guard form.file == nil, writer == nil else { throw HTTPFailure(.badRequest, "The upload has more than one 'content' part.") }
                             guard let filename, DistributionFilename.isSafe(filename) else {
                                 throw HTTPFailure(.badRequest, "The uploaded file has no usable filename: '\(filename ?? "")'.")
                             }
+                            if values[":action"] != nil { try UploadForm(fields: values.mapValues { $0.joined(separator: "\n") }).checkAction() }
                             writer = try await blobs.makeWriter(maximumSize: maximumFileSize)
+                        } else {
+                            try count(name.utf8.count + 1, into: &fieldBytes)
                         }
                     case .data(let bytes):
                         if let writer {
                             try await writer.write(ByteBuffer(bytes: bytes))
                         } else {
-                            fieldBytes += bytes.count
-                            guard fieldBytes <= maximumFieldBytes else {
-                                throw HTTPFailure(.contentTooLarge, "The upload's form fields are larger than \(maximumFieldBytes) bytes.")
-                            }
+                            try count(bytes.count, into: &fieldBytes)
                             value.append(contentsOf: bytes)
                         }
                     case .partEnd:
@@ -54,15 +63,15 @@ struct UploadForm: Sendable {
                             form.file = File(filename: part.filename ?? "", written: try await active.finish())
                             writer = nil
                         } else if let part = current {
-                            // Repeated fields (classifiers, requires_dist) are joined; only single ones are checked.
-                            let text = String(decoding: value, as: UTF8.self)
-                            form.fields[part.name] = form.fields[part.name].map { $0 + "\n" + text } ?? text
+                            values[part.name, default: []].append(String(decoding: value, as: UTF8.self))
                         }
                         current = nil
                     }
                 }
             }
             guard parser.isComplete else { throw HTTPFailure(.badRequest, "The upload body ended before its closing boundary (truncated?).") }
+            // Repeated fields (classifiers, requires_dist) are joined; only single ones are checked.
+            form.fields = values.mapValues { $0.joined(separator: "\n") }
         } catch {
             await writer?.abandon()
             if let file = form.file { await blobs.discard(file.written) }
@@ -74,6 +83,15 @@ struct UploadForm: Sendable {
         return form
     }
 
+    /// Adds bytes of non-file fields to the running total, which may not pass the cap.
+    private static func count(_ bytes: Int, into total: inout Int) throws {
+        total += bytes
+        guard total <= maximumFieldBytes else {
+            throw HTTPFailure(.contentTooLarge, "The upload's form fields are larger than \(maximumFieldBytes) bytes.")
+        }
+    }
+
+    /// The form asks for a file upload in protocol version 1.
     func checkAction() throws {
         guard let action = fields[":action"], action == "file_upload" else {
             throw HTTPFailure(.badRequest, "Unsupported ':action' \(fields[":action"].map { "'\($0)'" } ?? "(none)"): only 'file_upload' is handled.")

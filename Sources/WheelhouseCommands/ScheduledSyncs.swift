@@ -49,6 +49,8 @@ struct ScheduledSyncs: Service {
                     "failures": "\(report.failures.count)",
                 ])
         } catch {
+            // Stopped by shutdown: nothing to record, so the sync is due again at the next start.
+            if Task.isCancelled { return }
             outcome = .failure(error)
             logger.error("scheduled sync failed", metadata: ["remote": "\(name)", "error": "\(error)"])
         }

@@ -65,7 +65,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let scheduled = ScheduledSyncs(store: contentStore, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app, scheduled], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var lifecycle = ServiceGroupConfiguration(services: [app, scheduled], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Requests still running 30 seconds after SIGTERM/SIGINT (a slow download) are cancelled.
+        lifecycle.maximumGracefulShutdownDuration = .seconds(30)
+        let group = ServiceGroup(configuration: lifecycle)
         do {
             try await group.run()
         } catch {

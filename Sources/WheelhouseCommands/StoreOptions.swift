@@ -43,7 +43,7 @@ enum Log {
     static let logger: Logger = {
         LoggingSystem.bootstrap { LineLogHandler(label: $0) }
         var logger = Logger(label: "wheelhouse")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         return logger
     }()
 }

@@ -137,6 +137,29 @@ struct UploadTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.directory.appendingPathComponent("tmp").path).isEmpty)
     }
 
+    @Test("form bounds: an action that is not an upload is refused before the file, part count and name bytes are capped")
+    func formBounds() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let filename = "demo-1.0-py3-none-any.whl"
+        try await fixture.test { client in
+            // The file is over the size limit: the 400 shows the action was judged before it.
+            var otherAction = MultipartBuilder()
+            otherAction.field(":action", "remove_pkg")
+            otherAction.file("content", filename: filename, [UInt8](repeating: 1, count: (1 << 20) + 10))
+            let refused = try await post(client, otherAction)
+            #expect(refused.status == .badRequest && refused.text.contains("Unsupported ':action' 'remove_pkg'"), "\(refused.text)")
+            var manyParts = MultipartBuilder()
+            for index in 0...2_000 { manyParts.field("classifiers", "Topic :: \(index)") }
+            let tooMany = try await post(client, manyParts)
+            #expect(tooMany.status == .badRequest && tooMany.text.contains("more than 2000 parts"))
+            var longNames = MultipartBuilder()
+            for index in 0..<600 { longNames.field(String(repeating: "n", count: 15_000) + "\(index)", "") }
+            #expect(try await post(client, longNames).status == .contentTooLarge)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.directory.appendingPathComponent("tmp").path).isEmpty)
+    }
+
     @Test("a distribution serving a fixed version refuses uploads")
     func fixedDistribution() async throws {
         let fixture = try await ServerFixture.make()
