@@ -84,12 +84,15 @@ def test_commands_change_what_clients_see(server):
 
 def test_command_errors_say_what_is_wrong(workdir):
     data = workdir / "data"
-    missing = run(binary(), "content", "list", "--repository", "nope", "--data-dir", data, check=False)
-    assert missing.returncode != 0 and "no repository named 'nope'" in missing.stderr
+    # A mistyped data directory is an error, not a new empty store.
+    nowhere = run(binary(), "content", "list", "--data-dir", data, check=False)
+    assert nowhere.returncode != 0 and "there is no Wheelhouse store in" in nowhere.stderr and not data.exists()
     broken = workdir / "broken-1.0-py3-none-any.whl"
     broken.write_bytes(b"not a zip")
     refused = run(binary(), "upload", str(broken), "--data-dir", data, check=False)
     assert refused.returncode != 0 and "broken-1.0-py3-none-any.whl" in refused.stderr
+    missing = run(binary(), "content", "list", "--repository", "nope", "--data-dir", data, check=False)
+    assert missing.returncode != 0 and "no repository named 'nope'" in missing.stderr
     listed = run(binary(), "content", "list", "--json", "--data-dir", data)
     assert json.loads(listed.stdout) == []
     both = run(binary(), "distribution", "create", "pinned", "--publication", "1", "--version", "2", "--data-dir", data, check=False)

@@ -14,7 +14,7 @@ struct UploadCommand: AsyncParsableCommand {
     @Argument(help: "Wheels and sdists.") var files: [String]
 
     func run() async throws {
-        let contentStore = try await store.openStore()
+        let contentStore = try await store.openStore(creating: true)
         let target = try await contentStore.repository(named: repository)
         var packages: [Package] = []
         for path in files {

@@ -41,7 +41,7 @@ struct DistributionCommand: AsyncParsableCommand {
         @OptionGroup var target: Target
 
         func run() async throws {
-            let contentStore = try await store.openStore()
+            let contentStore = try await store.openStore(creating: true)
             let distribution = try await contentStore.createDistribution(
                 name: name, basePath: basePath ?? name, target: try await target.resolve(contentStore) ?? .none)
             let view = try await DistributionView(distribution, store: contentStore)

@@ -27,7 +27,7 @@ struct RemoteCommand: AsyncParsableCommand {
             guard definition.syncIntervalSeconds != 0 else {
                 throw CommandFailure("--sync-interval must be at least 1s; leave it out for a remote synced only with `sync --remote`")
             }
-            let contentStore = try await store.openStore()
+            let contentStore = try await store.openStore(creating: true)
             let stored = try await contentStore.saveRemote(name: name, definition: definition.encoded(), replacing: replace)
             Output.print(try RemoteView(stored).json, json: store.json, text: "Stored the remote '\(name)' for \(upstream).")
         }

@@ -16,7 +16,7 @@ struct RepositoryCommand: AsyncParsableCommand {
         @Option(help: "Keep only this many versions.") var retain: Int?
 
         func run() async throws {
-            let repository = try await store.openStore().createRepository(name: name, description: description, retainRepoVersions: retain)
+            let repository = try await store.openStore(creating: true).createRepository(name: name, description: description, retainRepoVersions: retain)
             Output.print(repository.json, json: store.json, text: "Created repository '\(repository.name)' (version 0).")
         }
     }

@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--bind must be HOST:PORT, such as 127.0.0.1:8080 or 0.0.0.0:8080")
         }
         let logger = Log.logger
-        let contentStore = try await store.openStore(removingInterruptedWrites: true)
+        let contentStore = try await store.openStore(creating: true, removingInterruptedWrites: true)
         let environment = ProcessInfo.processInfo.environment
         let adminPassword = environment["WHEELHOUSE_ADMIN_PASSWORD"]
         guard adminPassword?.isEmpty != true else {

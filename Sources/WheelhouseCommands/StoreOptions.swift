@@ -17,11 +17,16 @@ struct StoreOptions: ParsableArguments {
         dataDir ?? ProcessInfo.processInfo.environment["WHEELHOUSE_DATA_DIR"] ?? "wheelhouse-data"
     }
 
-    /// Opens (creating if needed) the store. An empty data directory gets the `default`
-    /// repository and distribution, whichever command opens it first. Only the server
-    /// (`removingInterruptedWrites`) clears what a crash left in `tmp/`.
-    func openStore(removingInterruptedWrites: Bool = false) async throws -> ContentStore {
+    /// Opens the store. Only commands that make things (`creating`) start a new one, so that a
+    /// mistyped `--data-dir` is an error rather than a new, empty index. A new store gets the
+    /// `default` repository and distribution. Only the server (`removingInterruptedWrites`)
+    /// clears what a crash left in `tmp/`.
+    func openStore(creating: Bool = false, removingInterruptedWrites: Bool = false) async throws -> ContentStore {
         let path = URL(fileURLWithPath: directory).standardizedFileURL.path
+        guard creating || FileManager.default.fileExists(atPath: path + "/" + ContentStore.databaseFilename) else {
+            throw CommandFailure(
+                "there is no Wheelhouse store in '\(path)': check --data-dir (or $WHEELHOUSE_DATA_DIR); serve, sync, upload and the create commands make one")
+        }
         let store = try await ContentStore.open(directory: FilePath(path), logger: Log.logger, removingInterruptedWrites: removingInterruptedWrites)
         try await Self.setUpFirstUse(store)
         return store

@@ -24,7 +24,7 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var options: SyncOptions
 
     func run() async throws {
-        let contentStore = try await store.openStore()
+        let contentStore = try await store.openStore(creating: remote == nil)
         let definition: RemoteDefinition
         switch (upstream, remote) {
         case (let url?, nil): definition = try options.definition(url: url)
