@@ -80,6 +80,25 @@ struct MetadataTests {
         }
     }
 
+    @Test("hostile License-Expression and Requires-Dist values are refused quickly, without exhausting the stack")
+    func hostileValues() throws {
+        func problems(_ header: String) -> [String] {
+            let text = "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\n" + header + "\n"
+            do {
+                _ = try CoreMetadata.validated(Array(text.utf8))
+                return []
+            } catch {
+                return error.problems.map(\.field)
+            }
+        }
+        // A million parentheses would overflow any stack if each were a level of recursion.
+        #expect(problems("License-Expression: " + String(repeating: "(", count: 1_000_000) + "MIT") == ["license-expression"])
+        let nested = String(repeating: "(", count: 100) + "MIT" + String(repeating: ")", count: 100)
+        #expect(problems("License-Expression: " + nested) == [], "100 levels are still read")
+        // 100,000 clauses and a bad last one: each clause is read once, not the rest of the line again.
+        #expect(problems("Requires-Dist: a" + String(repeating: "==0,", count: 100_000) + "==x") == ["requires-dist"])
+    }
+
     @Test("a field newer than the declared version is accepted (PyPI accepted such files)")
     func newerField() throws {
         let text = "Metadata-Version: 2.3\nName: demo\nVersion: 1.0\nLicense-Expression: MIT\n"

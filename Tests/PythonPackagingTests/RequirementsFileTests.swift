@@ -23,6 +23,14 @@ struct RequirementsFileTests {
         #expect(file.entries[1].requirement.specifier.description == "!=4.2.1,~=4.2")
     }
 
+    @Test("Windows line endings: every line read, comments end at the line")
+    func crlf() {
+        let file = RequirementsFile(parsing: "# mirror list\r\nrequests  # http\r\nflask\r\ndjango~=4.2,\\\r\n  !=4.2.1\r\n")
+        #expect(file.problems.isEmpty)
+        #expect(file.entries.map(\.requirement.description) == ["requests", "flask", "django!=4.2.1,~=4.2"])
+        #expect(file.entries.map(\.line) == [2, 3, 4])
+    }
+
     @Test("includes and options are reported with their line, the rest still read")
     func unsupported() {
         let file = RequirementsFile(parsing: "-r base.txt\nrequests\n--index-url https://example.com/simple\n-c constraints.txt\nflask ==\n")

@@ -64,6 +64,13 @@ struct SpecifierDifferentialTests {
         mismatches.expectNone("clause membership")
     }
 
+    @Test("=== compares code points, as Python does, in sets as in single clauses")
+    func arbitraryEqualityByScalars() throws {
+        #expect(try SpecifierSet(parsing: "===\u{301}foo").contains("\u{301}foo"), "a combining mark right after === is part of the operand")
+        #expect(try SpecifierSet(parsing: "===FOO").contains("foo"))
+        #expect(!(try SpecifierSet(parsing: "===caf\u{E9}").contains("cafe\u{301}")), "canonically equivalent is not the same spelling")
+    }
+
     @Test("filtering lists")
     func filtering() throws {
         var mismatches = Mismatches()

@@ -3,7 +3,10 @@
 /// grouped with parentheses.
 ///
 /// Only the syntax is checked here; whether each identifier is on the SPDX list is not.
+/// Parentheses nest at most `maximumNesting` deep (untrusted metadata must not exhaust the stack).
 enum LicenseExpression {
+    static let maximumNesting = 100
+
     static func isWellFormed(_ text: String) -> Bool {
         var tokens: [Substring] = []
         var current: Substring = ""
@@ -18,32 +21,33 @@ enum LicenseExpression {
         }
         if !current.isEmpty { tokens.append(current) }
         var index = 0
-        return parseOr(tokens, &index) && index == tokens.count
+        return parseOr(tokens, &index, depth: 0) && index == tokens.count
     }
 
-    private static func parseOr(_ tokens: [Substring], _ index: inout Int) -> Bool {
-        guard parseAnd(tokens, &index) else { return false }
+    private static func parseOr(_ tokens: [Substring], _ index: inout Int, depth: Int) -> Bool {
+        guard parseAnd(tokens, &index, depth: depth) else { return false }
         while index < tokens.count, tokens[index].uppercased() == "OR" {
             index += 1
-            guard parseAnd(tokens, &index) else { return false }
+            guard parseAnd(tokens, &index, depth: depth) else { return false }
         }
         return true
     }
 
-    private static func parseAnd(_ tokens: [Substring], _ index: inout Int) -> Bool {
-        guard parseWith(tokens, &index) else { return false }
+    private static func parseAnd(_ tokens: [Substring], _ index: inout Int, depth: Int) -> Bool {
+        guard parseWith(tokens, &index, depth: depth) else { return false }
         while index < tokens.count, tokens[index].uppercased() == "AND" {
             index += 1
-            guard parseWith(tokens, &index) else { return false }
+            guard parseWith(tokens, &index, depth: depth) else { return false }
         }
         return true
     }
 
-    private static func parseWith(_ tokens: [Substring], _ index: inout Int) -> Bool {
+    private static func parseWith(_ tokens: [Substring], _ index: inout Int, depth: Int) -> Bool {
         guard index < tokens.count else { return false }
         if tokens[index] == "(" {
+            guard depth < maximumNesting else { return false }
             index += 1
-            guard parseOr(tokens, &index), index < tokens.count, tokens[index] == ")" else { return false }
+            guard parseOr(tokens, &index, depth: depth + 1), index < tokens.count, tokens[index] == ")" else { return false }
             index += 1
             return true
         }

@@ -117,8 +117,10 @@ struct DependencyTokenizer {
                 if end > cursor { return end }
                 continue
             }
+            // A version never holds `,`, `;` or `)`: the operand ends there at the latest, which
+            // keeps a long list of clauses linear to read.
             var asciiEnd = cursor
-            while let next = scalar(at: asciiEnd), next.isASCII { asciiEnd += 1 }
+            while let next = scalar(at: asciiEnd), next.isASCII, next != ",", next != ";", next != ")" { asciiEnd += 1 }
             let operand = String(String.UnicodeScalarView(scalars[cursor..<asciiEnd]))
             var bytes = Array(operand.utf8)
             let length = bytes.withUnsafeMutableBufferPointer { buffer -> Int? in

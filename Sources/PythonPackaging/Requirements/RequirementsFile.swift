@@ -51,9 +51,10 @@ public struct RequirementsFile: Sendable {
         var pending = ""
         var pendingLine = 0
         var lineNumber = 0
-        for physical in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the scalar: "\r\n" is one Character, so splitting Characters misses CRLF lines.
+        for physical in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = physical
+            var line = Substring(physical)
             if line.hasSuffix("\r") { line = line.dropLast() }
             if pending.isEmpty { pendingLine = lineNumber }
             if line.hasSuffix("\\") {

@@ -34,8 +34,9 @@ extension Specifier {
         return impliedPrereleases == true ? true : nil
     }
 
-    /// `===`: the candidate spelled exactly as the operand, ignoring case.
-    func matchesArbitrary(_ text: String) -> Bool { text.lowercased() == versionText.lowercased() }
+    /// `===`: the candidate spelled exactly as the operand, ignoring case. Compared scalar by
+    /// scalar, as Python compares strings (Swift's `==` would equate canonically equivalent ones).
+    func matchesArbitrary(_ text: String) -> Bool { text.lowercased().unicodeScalars.elementsEqual(versionText.lowercased().unicodeScalars) }
 
     /// Whether `candidate` lies in the range this clause describes, regardless of pre-release
     /// policy. Boundaries follow PEP 440 as `packaging` draws them: `<=V` and `==V` take V's

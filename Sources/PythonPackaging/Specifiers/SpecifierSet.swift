@@ -37,7 +37,7 @@ public struct SpecifierSet: Hashable, Sendable, CustomStringConvertible {
         }
         self.specifiers = clauses
         self.prereleases = prereleases
-        self.hasArbitrary = text.contains("===")
+        self.hasArbitrary = clauses.contains { $0.op == .arbitrary }
     }
 
     public var isEmpty: Bool { specifiers.isEmpty }
