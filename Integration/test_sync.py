@@ -168,6 +168,15 @@ def test_requirements_file_include(primary, workdir):
     sync(workdir / "mirror", upstream_of(primary), "--requirements", str(requirements))
     assert set(content(workdir / "mirror")) == {"idna-3.10-py3-none-any.whl", "idna-3.10.tar.gz", "certifi-2024.8.30-py3-none-any.whl",
                                                  "certifi-2024.8.30.tar.gz"}
+    # Written on Windows: the same selection.
+    requirements.write_bytes(requirements.read_bytes().replace(b"\n", b"\r\n"))
+    sync(workdir / "crlf", upstream_of(primary), "--requirements", str(requirements))
+    assert set(content(workdir / "crlf")) == set(content(workdir / "mirror"))
+    # A file that names nothing is refused: an empty include list would mean every project.
+    requirements.write_text("# nothing yet\n")
+    empty = run(binary(), "sync", "--data-dir", workdir / "empty", "--upstream", upstream_of(primary), "--requirements",
+                str(requirements), check=False)
+    assert empty.returncode != 0 and "names no project" in empty.stderr
 
 
 def test_cool_down_hides_what_is_too_new(primary, workdir):

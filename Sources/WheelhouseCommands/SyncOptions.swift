@@ -67,6 +67,10 @@ struct SyncOptions: ParsableArguments {
             }
             let file = RequirementsFile(parsing: text)
             if let problem = file.problems.first { throw CommandFailure("\(requirements): \(problem)") }
+            // An empty include list means every project: a file that names none must not say that.
+            guard !file.entries.isEmpty else {
+                throw CommandFailure("\(requirements) names no project; an empty include list would mirror the whole upstream")
+            }
             remote.includes += file.entries.map(\.requirement.description)
         }
         remote.excludes = exclude
