@@ -15,7 +15,7 @@ extension Routes {
             return response
         } catch {
             let failure = HTTPFailure(error)
-            metrics.upload(outcome: failure.status == .unauthorized ? "unauthorized" : "refused")
+            metrics.upload(outcome: failure.status == .unauthorized || failure.status == .forbidden ? "unauthorized" : "refused")
             throw failure
         }
     }

@@ -98,6 +98,8 @@ struct UploadTests {
                 headers: [.contentType: form.contentType, .authorization: "Basic " + Data("admin:nope".utf8).base64EncodedString()],
                 body: ByteBuffer(bytes: form.build()))
             #expect(wrong.status == .forbidden)
+            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(metrics.contains("wheelhouse_uploads_total{outcome=\"unauthorized\"} 2"), "both count as unauthorized")
         }
         #expect(try await fixture.store.repository(named: "default").latestVersion == 0)
     }
