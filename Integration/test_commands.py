@@ -122,3 +122,17 @@ def test_upload_token_works_while_set_and_is_revoked_when_unset(workdir):
     empty = run(binary(), "serve", "--data-dir", data, "--bind", "127.0.0.1:0", check=False,
                 env=dict(os.environ, WHEELHOUSE_ADMIN_PASSWORD=""))
     assert empty.returncode != 0 and "WHEELHOUSE_ADMIN_PASSWORD is set but empty" in empty.stderr
+
+
+def test_public_url_sets_the_links_in_pages(workdir):
+    data = workdir / "data"
+    run(binary(), "upload", str(corpus_dir() / NEW), "--data-dir", data)
+    server = Server(data, {"WHEELHOUSE_PUBLIC_URL": "https://pypi.example.com/"})
+    try:
+        url = files_of(project_page(server, "default"))[NEW]["url"]
+        assert url.startswith("https://pypi.example.com/packages/") and url.endswith("/" + NEW)
+        assert 'href="https://pypi.example.com/packages/' in requests.get(f"{server.index()}six/").text
+    finally:
+        server.stop()
+    bad = run(binary(), "serve", "--data-dir", data, "--public-url", "pypi.example.com/simple", check=False, timeout=30)
+    assert bad.returncode != 0 and "--public-url must be a scheme and host" in bad.stderr

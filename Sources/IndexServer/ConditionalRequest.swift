@@ -21,4 +21,6 @@ extension Request {
 extension HTTPField.Name {
     /// The serial of the last change to what a response shows (PyPI's header).
     static let lastSerial = HTTPField.Name("X-PyPI-Last-Serial")!
+    /// The scheme a reverse proxy received the request with.
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }

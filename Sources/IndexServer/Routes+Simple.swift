@@ -91,13 +91,17 @@ extension Routes {
         return decoded
     }
 
-    /// `http://host[:port]` as the client addressed the server, for absolute URLs in pages.
+    /// Where clients reach the server, for absolute URLs in pages: the configured public URL,
+    /// else the host the client addressed, over `https` when a TLS-terminating proxy says so
+    /// (`X-Forwarded-Proto: https`).
     static func origin(_ request: Request, _ configuration: ServerConfiguration) -> String {
+        if let publicURL = configuration.publicURL { return publicURL }
+        let scheme = request.headers[.forwardedProto]?.lowercased() == "https" ? "https" : "http"
         if let host = request.head.authority, !host.isEmpty, host.utf8.allSatisfy(Self.isHostByte) {
-            return "http://\(host)"
+            return "\(scheme)://\(host)"
         }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        return "http://\(host):\(configuration.port)"
+        return "\(scheme)://\(host):\(configuration.port)"
     }
 
     /// Letters, digits and `.-:[]_`: what a host and port (or an IPv6 literal) are made of.

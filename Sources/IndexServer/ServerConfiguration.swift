@@ -13,11 +13,15 @@ public struct ServerConfiguration: Sendable {
     /// Send larger file bodies with `sendfile` from the HTTP/1.1 pipeline. Off only where
     /// there is no such pipeline (Hummingbird's router-level tests); then files are streamed.
     public var sendfile: Bool
+    /// The scheme, host and port clients reach the server at (`https://pypi.example.com`),
+    /// for the absolute URLs in pages; nil takes them from each request.
+    public var publicURL: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumUploadSize: Int64 = 1 << 30, changePollInterval: Duration = .milliseconds(100),
-        cachedFileMaximumSize: Int64 = 1 << 20, fileCacheBudget: Int64 = 64 << 20, sendfile: Bool = true
+        cachedFileMaximumSize: Int64 = 1 << 20, fileCacheBudget: Int64 = 64 << 20, sendfile: Bool = true, publicURL: String? = nil
     ) {
+        self.publicURL = publicURL.map { String($0.reversed().drop { $0 == "/" }.reversed()) }
         self.host = host
         self.port = port
         self.maximumUploadSize = maximumUploadSize

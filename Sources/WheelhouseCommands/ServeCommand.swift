@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Bytes of small files (up to 1 MiB each) kept in memory for downloads; 0 turns this off (larger files always go out with sendfile).")
     var fileCacheBudget: Int64 = 64 << 20
 
+    @Option(help: "The URL clients reach the server at, such as https://pypi.example.com behind a TLS proxy (default: $WHEELHOUSE_PUBLIC_URL, else each request's Host, over https when X-Forwarded-Proto says so).")
+    var publicURL: String?
+
     func run() async throws {
         guard let (host, port) = ServerConfiguration.parse(bind: bind) else {
             throw ValidationError("--bind must be HOST:PORT, such as 127.0.0.1:8080 or 0.0.0.0:8080")
@@ -50,7 +53,14 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             try await contentStore.removeAccount(username: "__token__")
         }
-        let configuration = ServerConfiguration(host: host, port: port, maximumUploadSize: maxUploadSize, fileCacheBudget: fileCacheBudget)
+        let publicURL = self.publicURL ?? environment["WHEELHOUSE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let publicURL {
+            guard let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false,
+                url.path.isEmpty || url.path == "/", url.query == nil
+            else { throw ValidationError("--public-url must be a scheme and host, such as https://pypi.example.com or http://10.0.0.5:8080") }
+        }
+        let configuration = ServerConfiguration(
+            host: host, port: port, maximumUploadSize: maxUploadSize, fileCacheBudget: fileCacheBudget, publicURL: publicURL)
         let distributions = try await contentStore.distributions()
         // On-demand content is fetched from its upstream when first asked for. Upstreams that
         // need credentials or TLS settings take them from the environment, as `sync` does.

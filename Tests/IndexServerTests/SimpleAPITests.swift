@@ -47,6 +47,11 @@ struct SimpleAPITests {
             let projects = try rootJSON.json()["projects"] as! [[String: Any]]
             #expect(projects.map { $0["name"] as! String } == ["MarkupSafe", "requests"])
             #expect(projects.allSatisfy { ($0["_last-serial"] as! Int) > 0 })
+            let markupsafe = try await client.execute(
+                uri: "/pypi/default/simple/markupsafe/", method: .get, headers: [.accept: "application/vnd.pypi.simple.v1+json"])
+            #expect(try markupsafe.json()["name"] as? String == "markupsafe", "PEP 691: the project page's name is normalized")
+            let proxied = try await client.execute(uri: "/pypi/default/simple/markupsafe/", method: .get, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            #expect(proxied.text.contains("href=\"https://"), "links follow the scheme a TLS-terminating proxy reports")
 
             let page = try await client.execute(uri: "/pypi/default/simple/requests/", method: .get)
             #expect(page.headers[.vary] == "Accept")

@@ -68,7 +68,8 @@ extension SimpleProjectPage {
         }
         return JSONValue.object([
             ("meta", .object([("api-version", .string(SimpleIndex.apiVersion)), ("_last-serial", .integer(lastSerial))])),
-            ("name", .string(name)),
+            // PEP 691: the project page names the project in its normalized form.
+            ("name", .string(ProjectName.normalize(name))),
             ("files", .array(files)),
             ("versions", .array(versions.map(JSONValue.string))),
             ("project-status", .object([("status", .string(status.rawValue))] + (statusReason.map { [("reason", .string($0))] } ?? []))),
