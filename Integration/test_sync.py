@@ -333,6 +333,9 @@ def test_on_demand_records_now_and_fetches_once_on_first_request(primary, workdi
             assert sum(1 for p in proxy.requests if p.endswith("/" + wheel + ".metadata")) == 1
             info = requests.get(f"{mirror.url}/pypi/default/pypi/urllib3/2.2.3/json").json()["info"]
             assert info["name"] == "urllib3" and info["requires_python"] == ">=3.8"
+            # Before its metadata is fetched, a release's info has every Warehouse key (nulls).
+            unread = requests.get(f"{mirror.url}/pypi/default/pypi/idna/3.10/json").json()["info"]
+            assert unread["name"] == "idna" and "summary" in unread and unread["requires_dist"] is None
             # HEAD answers from what the sync recorded, without fetching the file.
             head = requests.head(url)
             assert head.status_code == 200 and int(head.headers["Content-Length"]) == (corpus_dir() / wheel).stat().st_size

@@ -68,7 +68,7 @@ struct Routes: Sendable {
         router.get("pypi/{base}/simple/{project}") { request, context in try await simpleProject(request, context) }
         router.get("pypi/{base}/pypi/{project}/json") { request, context in try await projectJSON(request, context, version: nil) }
         router.get("pypi/{base}/pypi/{project}/{version}/json") { request, context in
-            try await projectJSON(request, context, version: context.parameters.require("version"))
+            try await projectJSON(request, context, version: Routes.parameter(context, "version"))
         }
         router.post("pypi/{base}/legacy") { request, context in try await upload(request, context) }
         router.post("pypi/{base}/simple") { request, context in try await upload(request, context) }

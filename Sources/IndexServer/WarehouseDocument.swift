@@ -36,15 +36,20 @@ struct WarehouseDocument {
         return byVersion.keys.first { Version($0) == wanted }
     }
 
-    /// Warehouse's choice for `info` and `urls`: the highest final release with a file not
-    /// yanked, else the highest release.
+    /// Warehouse's choice for `info` and `urls`: releases not yanked (some file not yanked)
+    /// before yanked ones, final releases before pre-releases, then the highest version.
     private func latest(_ byVersion: [String: [PackageInVersion]]) -> String? {
-        let ordered = VersionList.sorted(Array(byVersion.keys))
-        let usable = ordered.filter { text in
-            let final = Version(text).map { !$0.isPrerelease } ?? false
-            return final && byVersion[text]!.contains { !$0.yanked }
+        func rank(_ text: String) -> Int {
+            (byVersion[text]!.allSatisfy(\.yanked) ? 2 : 0) + (Version(text)?.isPrerelease ?? true ? 1 : 0)
         }
-        return usable.last ?? ordered.last
+        // Highest first; `min` keeps the first of equal ranks.
+        return VersionList.sorted(Array(byVersion.keys)).reversed().min { rank($0) < rank($1) }
+    }
+
+    /// A yank's reason as Warehouse gives it: null when there is none or it is empty.
+    private static func yankReason(_ entry: PackageInVersion?) -> JSONValue {
+        guard let entry, entry.yanked, let reason = entry.yankedReason, !reason.isEmpty else { return .null }
+        return .string(reason)
     }
 
     private func info(version: String, files: [PackageInVersion]) -> JSONValue {
@@ -59,7 +64,7 @@ struct WarehouseDocument {
             ("project_url", .string(projectURL)),
             ("release_url", .string("\(jsonBaseURL)\(URLPath.escape(version))/json")),
             ("yanked", .bool(yanked)),
-            ("yanked_reason", yanked ? .optional(files.first?.yankedReason) : .null),
+            ("yanked_reason", yanked ? Self.yankReason(files.first) : .null),
         ]
         return Self.merge(rendered: newest.package.metadataJSON, with: extra)
     }
@@ -82,7 +87,7 @@ struct WarehouseDocument {
             ("upload_time_iso_8601", .string(package.uploadTime.iso8601)),
             ("url", .string(fileURL(package))),
             ("yanked", .bool(entry.yanked)),
-            ("yanked_reason", entry.yanked ? .optional(entry.yankedReason) : .null),
+            ("yanked_reason", Self.yankReason(entry)),
         ])
     }
 

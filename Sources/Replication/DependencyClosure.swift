@@ -106,15 +106,16 @@ struct DependencyClosure: Sendable {
             ?? sorted.first
     }
 
-    /// `Requires-Dist` of a file: from the store when it holds the same file, else from
-    /// upstream's PEP 658 metadata file, checked against its declared sha256.
+    /// `Requires-Dist` of a file: from the store when it has read the same file's metadata,
+    /// else from upstream's PEP 658 metadata file, checked against its declared sha256.
     private func requirements(of file: UpstreamFile) async throws(ReplicationError) -> [Requirement] {
         let lines: [String]
-        // The store's copy is complete only when the file itself was read (on-demand content
-        // holds name and version until its metadata is fetched).
-        if let known = try? await store.storedPackage(filename: file.filename, sha256: file.sha256) {
-            let info = (try? JSONSerialization.jsonObject(with: Data(known.metadataJSON.utf8))) as? [String: Any]
-            lines = info?["requires_dist"] as? [String] ?? []
+        // The store's copy counts only when it was read from the file or its metadata file (it
+        // has a `metadata_version`); content recorded on demand holds name and version alone.
+        let known = (try? await store.packages(filename: file.filename))?.first { $0.sha256 == file.sha256 }
+        let info = known.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.metadataJSON.utf8))) as? [String: Any] }
+        if let info, info["metadata_version"] is String {
+            lines = info["requires_dist"] as? [String] ?? []
         } else {
             guard file.coreMetadataSHA256 != nil else {
                 throw .badResponse("upstream offers no PEP 658 metadata for \(file.filename), so its dependencies are unknown")

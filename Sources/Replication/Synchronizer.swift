@@ -299,6 +299,9 @@ extension Duration {
 }
 
 extension Synchronizer {
+    /// Warehouse's `info` members for metadata not read yet (no `metadata_version`).
+    static let unknownMetadataMembers = CoreMetadata(parsing: []).warehouseInfoMembers
+
     /// Records upstream files without downloading them, in one transaction: identity, size,
     /// upload time and requires-python from the page, name and version from the filename, and
     /// the PEP 658 metadata hash, whose file the server fetches with the distribution's on
@@ -311,10 +314,15 @@ extension Synchronizer {
                 results[index] = await acquire(file, client: client, now: now)
                 continue
             }
-            let members: [(String, JSONValue)] = [
-                ("name", .string(distribution.name.original)), ("version", .string(distribution.versionText)),
-                ("requires_python", .optional(file.requiresPython)),
-            ]
+            // Every Warehouse `info` member, null until the metadata is fetched, but what the page told.
+            let members = Self.unknownMetadataMembers.map { member -> (String, JSONValue) in
+                switch member.0 {
+                case "name": (member.0, .string(distribution.name.original))
+                case "version": (member.0, .string(distribution.versionText))
+                case "requires_python": (member.0, .optional(file.requiresPython))
+                default: member
+                }
+            }
             news.append(
                 (index, NewPackage(
                     filename: file.filename, sha256: file.sha256, size: size, md5: nil, blake2b256: nil, name: distribution.name.original,

@@ -1,3 +1,5 @@
+import ContentStore
+import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -54,6 +56,27 @@ struct JSONAPIAndFileTests {
             #expect(current.status == .notModified)
             let stale = try await client.execute(uri: "/pypi/default/pypi/requests/json", method: .get, headers: [.ifNoneMatch: "\"other\""])
             #expect(stale.status == .ok)
+        }
+    }
+
+    @Test("the latest release as Warehouse picks it, empty yank reasons as null, versions percent-decoded")
+    func latestRelease() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        _ = try await fixture.add(demoVersion: "1.0b1")
+        let yanked = try await fixture.add(demoVersion: "2.0")
+        _ = try await fixture.add(demoVersion: "0.1b2+local")
+        try await fixture.store.modify(repositoryID: fixture.repository.id, changes: ContentChanges(yank: [yanked.id: ""]))
+        try await fixture.test { client in
+            let document = try await client.execute(uri: "/pypi/default/pypi/demo/json", method: .get).json()
+            let info = document["info"] as! [String: Any]
+            #expect(info["version"] as? String == "1.0b1", "a release not yanked comes before a yanked one, pre-release or not")
+            let releases = document["releases"] as! [String: [[String: Any]]]
+            let file = try #require(releases["2.0"]?.first)
+            #expect(file["yanked"] as? Bool == true && file["yanked_reason"] is NSNull)
+            let local = try await client.execute(uri: "/pypi/default/pypi/demo/0.1b2%2Blocal/json", method: .get)
+            let localInfo = try local.json()["info"] as? [String: Any]
+            #expect(local.status == .ok && localInfo?["version"] as? String == "0.1b2+local")
         }
     }
 

@@ -49,6 +49,15 @@ struct ServerFixture {
         return package
     }
 
+    /// Adds a small wheel of the project `demo` to the repository directly.
+    func add(demoVersion version: String) async throws -> Package {
+        let writer = try await store.blobs.makeWriter()
+        try await writer.write(ByteBuffer(bytes: ArchiveBuilder.wheel(name: "demo", version: version)))
+        let package = try await store.ingest(try await writer.finish(), filename: "demo-\(version)-py3-none-any.whl", uploadTime: .now(), strict: false)
+        try await store.modify(repositoryID: repository.id, changes: ContentChanges(add: [package.id]))
+        return package
+    }
+
     static var authorization: HTTPFields {
         [.authorization: "Basic " + Data("admin:\(password)".utf8).base64EncodedString()]
     }
