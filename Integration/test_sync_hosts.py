@@ -2,7 +2,9 @@
 basic auth whose pages link files on another host: the sync and the on-demand fetches of
 `serve` send the credentials to the index's host only, never to the other host (as pip does),
 and still fetch what needs them. A PEP 658 metadata file over the size accepted for one is
-refused at once, not read into memory or asked for again."""
+refused at once, not read into memory or asked for again. An upstream that changes in ways a
+mirror cannot follow faithfully (a filename reused with other bytes, an empty listing, an
+include it stops listing) gets a failure that names it, and the rest of the mirror stays right."""
 from __future__ import annotations
 
 import base64
@@ -86,10 +88,31 @@ def serve_index(index: Host, files: Host, metadata: dict[str, bytes] | None = No
     return placed
 
 
-def sync(data_dir, upstream: str, *args: str) -> dict:
+def sync(data_dir, upstream: str, *args: str, expect_failure: bool = False) -> dict:
     result = run(binary(), "sync", "--data-dir", data_dir, "--upstream", upstream, "--json", *args, check=False)
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    assert (result.returncode != 0) == expect_failure, f"{result.stdout}\n{result.stderr}"
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def mirrored(data_dir) -> set[str]:
+    return {p["filename"] for p in json.loads(run(binary(), "content", "list", "--data-dir", data_dir, "--json").stdout)}
+
+
+def set_page(index: Host, project: str, files: list[tuple[str, bytes]], host: Host | None = None) -> None:
+    """Lists exactly these files (served by `host`, default the index) on the project's page."""
+    host = host or index
+    entries = []
+    for filename, data in files:
+        host.paths[f"/files/{filename}"] = ("application/octet-stream", data)
+        entries.append({"filename": filename, "url": f"{host.url}/files/{filename}", "size": len(data),
+                        "hashes": {"sha256": hashlib.sha256(data).hexdigest()}})
+    page = {"meta": {"api-version": "1.1"}, "name": project, "versions": sorted({f.split("-")[1] for f, _ in files}), "files": entries}
+    index.paths[f"/simple/{project}/"] = ("application/vnd.pypi.simple.v1+json", json.dumps(page).encode())
+
+
+def set_listing(index: Host, projects: list[str]) -> None:
+    root = {"meta": {"api-version": "1.1"}, "projects": [{"name": p} for p in projects]}
+    index.paths["/simple/"] = ("application/vnd.pypi.simple.v1+json", json.dumps(root).encode())
 
 
 @pytest.fixture
@@ -160,3 +183,35 @@ def test_metadata_file_over_the_limit_is_refused_without_retries(workdir, hosts)
         mirror.stop()
     assert "longer than the 8388608 bytes accepted" in mirror.log.read_text()
     assert [path for path, _ in index.seen if path.endswith(".metadata")] == [f"/files/{wheel}.metadata"]
+
+
+def test_a_mirror_never_takes_what_it_cannot_follow_faithfully(workdir, hosts):
+    index, files = hosts(index_auth=False)
+    mirror = workdir / "mirror"
+    six, idna = "six-1.17.0-py2.py3-none-any.whl", "idna-3.10-py3-none-any.whl"
+    serve_index(index, files)
+    assert sync(mirror, f"{index.url}/simple/")["files_added"] == 2
+    # six's wheel goes away upstream, and the mirror follows.
+    set_page(index, "six", [])
+    sync(mirror, f"{index.url}/simple/")
+    assert mirrored(mirror) == {idna}
+    # The same filename comes back with other bytes: refused by name, before any download,
+    # while the rest of the sync (a new idna file) lands.
+    rebuilt = bytearray((corpus_dir() / six).read_bytes())
+    rebuilt[-30] ^= 0xFF
+    set_page(index, "six", [(six, bytes(rebuilt))])
+    sdist = "idna-3.10.tar.gz"
+    set_page(index, "idna", [(idna, (corpus_dir() / idna).read_bytes()), (sdist, (corpus_dir() / sdist).read_bytes())], host=files)
+    index.seen.clear()
+    summary = sync(mirror, f"{index.url}/simple/", expect_failure=True)
+    assert [f["subject"] for f in summary["failures"]] == [six] and "filename is never reused" in summary["failures"][0]["reason"]
+    assert not any(path.endswith(six) for path, _ in index.seen)
+    assert mirrored(mirror) == {idna, sdist}
+    # An empty listing (a broken upstream) removes nothing and says so.
+    set_listing(index, [])
+    summary = sync(mirror, f"{index.url}/simple/", expect_failure=True)
+    assert "lists no projects" in summary["failures"][0]["reason"] and mirrored(mirror) == {idna, sdist}
+    # An included project the listing stops naming is a failure, and its files stay.
+    set_listing(index, ["six"])
+    summary = sync(mirror, f"{index.url}/simple/", "--include", "idna", expect_failure=True)
+    assert "does not list 'idna'" in summary["failures"][0]["reason"] and mirrored(mirror) == {idna, sdist}

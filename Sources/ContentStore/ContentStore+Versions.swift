@@ -78,6 +78,25 @@ extension ContentStore {
             .execute(arguments: [repositoryID, filename, sha256])
     }
 
+    /// The sha256 each of `filenames` was held with in the repository, at any version; those it
+    /// never held are absent.
+    public func filenameClaims(repositoryID: Int64, filenames: Set<String>) async throws -> [String: String] {
+        guard !filenames.isEmpty else { return [:] }
+        let names = Array(filenames)
+        return try await read { db in
+            var claims: [String: String] = [:]
+            for start in stride(from: 0, to: names.count, by: 500) {
+                let chunk = names[start..<min(start + 500, names.count)]
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT filename, sha256 FROM repository_filename WHERE repository_id = ? AND filename IN (\(marks))",
+                    arguments: StatementArguments([repositoryID] + chunk.map { $0 as (any DatabaseValueConvertible) }))
+                for row in rows { claims[row["filename"]] = row["sha256"] }
+            }
+            return claims
+        }
+    }
+
     /// Whether the repository has held `filename` (with these bytes); throws a conflict if it
     /// held it with other bytes.
     @discardableResult

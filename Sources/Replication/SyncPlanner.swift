@@ -42,13 +42,26 @@ public enum SyncPlanner {
     ///     projects to drop (ones upstream no longer lists or the filter no longer wants).
     ///   - mirror: make the repository equal the offered set (removing what upstream no longer
     ///     offers); when false, only add and update yanks.
-    public static func plan(offered: [String: [UpstreamFile]], local: [String: [LocalFile]], mirror: Bool) -> SyncPlan {
+    ///   - claimed: filenames the repository held at any time, with their sha256: a filename
+    ///     keeps its bytes, so another file under one of them is a conflict, not an addition.
+    public static func plan(
+        offered: [String: [UpstreamFile]], local: [String: [LocalFile]], mirror: Bool, claimed: [String: String] = [:]
+    ) -> SyncPlan {
         var plan = SyncPlan()
-        for (project, files) in offered.sorted(by: { $0.key < $1.key }) {
+        for (project, listed) in offered.sorted(by: { $0.key < $1.key }) {
             let held = Dictionary(local[project, default: []].map { ($0.filename, $0) }, uniquingKeysWith: { first, _ in first })
+            // A page listing one filename with two different hashes cannot be mirrored faithfully.
+            let byName = Dictionary(grouping: listed, by: \.filename)
+            let ambiguous = byName.filter { Set($0.value.map(\.sha256)).count > 1 }
+            plan.conflicts += ambiguous.values.flatMap { $0 }.sorted { ($0.filename, $0.sha256) < ($1.filename, $1.sha256) }
+            let files = byName.filter { ambiguous[$0.key] == nil }.map { $0.value[0] }
             for file in files.sorted(by: { $0.filename < $1.filename }) {
                 guard let existing = held[file.filename] else {
-                    plan.acquire.append(file)
+                    if let sha256 = claimed[file.filename], sha256 != file.sha256 {
+                        plan.conflicts.append(file)
+                    } else {
+                        plan.acquire.append(file)
+                    }
                     continue
                 }
                 guard existing.sha256 == file.sha256 else {
@@ -63,7 +76,7 @@ public enum SyncPlanner {
                 }
             }
             guard mirror else { continue }
-            let wanted = Set(files.map(\.filename))
+            let wanted = Set(listed.map(\.filename))
             for file in local[project, default: []] where !wanted.contains(file.filename) {
                 plan.remove.append(file.packageID)
             }

@@ -52,7 +52,10 @@ extension Synchronizer {
             }
         }
         let local = try await localFiles(repositoryID: step.repositoryID, version: step.version, projects: Set(offered.keys))
-        let plan = SyncPlanner.plan(offered: offered, local: local, mirror: step.request.mirror)
+        let held = Set(local.values.joined().map(\.filename))
+        let claimed = try await store.filenameClaims(
+            repositoryID: step.repositoryID, filenames: Set(offered.values.joined().map(\.filename)).subtracting(held))
+        let plan = SyncPlanner.plan(offered: offered, local: local, mirror: step.request.mirror, claimed: claimed)
         let acquired =
             switch step.request.policy {
             case .immediate:

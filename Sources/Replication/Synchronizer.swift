@@ -124,6 +124,7 @@ public struct Synchronizer: Sendable {
         // is looked at (a new requirer can widen a project whose own page did not change).
         var filter = request.filter
         var prefetched: [String: ProjectRead] = [:]
+        var closureComplete = true
         if let targets = request.dependencies, !filter.includes.isEmpty {
             let listed = Dictionary(root.projects.map { ($0.normalized, $0) }, uniquingKeysWith: { first, _ in first })
             let closure = DependencyClosure(
@@ -134,6 +135,8 @@ public struct Synchronizer: Sendable {
             prefetched = resolved.pages
             report.failures += resolved.failures
             serialsTrusted = false
+            // A closure cut short by a failure may leave out projects still needed: none is removed.
+            closureComplete = resolved.failures.isEmpty
         }
 
         var tally = SyncTally()
@@ -150,6 +153,8 @@ public struct Synchronizer: Sendable {
         if journal == nil, let included = scope.included {
             for missing in included.subtracting(listed).sorted() {
                 tally.failures.append(SyncFailure(subject: missing, .badResponse("the upstream index does not list '\(missing)'")))
+                // Kept as it is: an include the listing lacks is a failure to look into, not a removal.
+                listed.insert(missing)
             }
         }
         let etags = known.compactMapValues(\.etag)
@@ -167,12 +172,22 @@ public struct Synchronizer: Sendable {
             index += slice.count
             try await process(slice, step, into: &tally)
         }
-        if request.mirror, journal == nil {
+        if request.mirror, journal == nil, closureComplete {
             // What the repository holds that upstream no longer lists (or the filter no longer
             // wants) goes; projects that failed to read stay as they are.
             let vanished = try await store.projectNames(repositoryID: repositoryID, version: version).subtracting(listed)
-            let local = try await localFiles(repositoryID: repositoryID, version: version, projects: vanished)
-            tally.apply(SyncPlanner.plan(offered: [:], local: local, mirror: true), acquired: [], local: local)
+            if root.projects.isEmpty, !vanished.isEmpty {
+                // An empty listing is far likelier a broken upstream than a deliberate wipe.
+                tally.failures.append(
+                    SyncFailure(
+                        subject: request.upstream.simpleRoot,
+                        .badResponse("the upstream lists no projects at all; nothing was removed (check the upstream URL)")))
+            } else {
+                let local = try await localFiles(repositoryID: repositoryID, version: version, projects: vanished)
+                tally.apply(SyncPlanner.plan(offered: [:], local: local, mirror: true), acquired: [], local: local)
+                // Their recorded serials and ETags go too: a project that comes back is read in full.
+                for project in vanished { tally.projectStates[project] = .some(nil) }
+            }
         }
         // A project with a failure is read again next time, whatever its serial says.
         for project in tally.failedProjects { tally.projectStates[project] = .some(nil) }

@@ -55,6 +55,27 @@ struct SyncPlannerTests {
         #expect(plan.acquire.isEmpty && plan.remove.isEmpty)
     }
 
+    @Test("a filename the repository held before with other bytes is a conflict, even after its removal")
+    func claimedFilenames() {
+        let plan = SyncPlanner.plan(
+            offered: ["demo": [offered("demo-1.0.tar.gz", "z"), offered("demo-2.0.tar.gz", "b")]], local: [:], mirror: true,
+            claimed: ["demo-1.0.tar.gz": String(repeating: "a", count: 64), "demo-2.0.tar.gz": String(repeating: "b", count: 64)])
+        #expect(plan.conflicts.map(\.filename) == ["demo-1.0.tar.gz"])
+        #expect(plan.acquire.map(\.filename) == ["demo-2.0.tar.gz"], "the same bytes under a filename held before come back")
+    }
+
+    @Test("a page listing one filename twice: with two hashes both are conflicts, with one hash it is taken once")
+    func duplicateFilenames() {
+        let plan = SyncPlanner.plan(
+            offered: ["demo": [
+                offered("demo-1.0.tar.gz", "a"), offered("demo-1.0.tar.gz", "b"), offered("demo-2.0.tar.gz", "c"), offered("demo-2.0.tar.gz", "c"),
+            ]],
+            local: ["demo": [held(1, "demo-0.9.tar.gz", "d")]], mirror: true)
+        #expect(plan.conflicts.map(\.sha256.first) == ["a", "b"])
+        #expect(plan.acquire.map(\.filename) == ["demo-2.0.tar.gz"])
+        #expect(plan.remove == [1])
+    }
+
     @Test("upstream yank changes are applied to files already held")
     func yanks() {
         let plan = SyncPlanner.plan(
