@@ -78,6 +78,12 @@ extension ContentStore {
                 try db.execute(sql: "UPDATE package SET keep_fetched = 1 WHERE id = ?", arguments: [existing.id])
                 existing = Package(row: try packageRow(db, id: existing.id))
             }
+            // Bytes not yet stored are fetched from where upstream serves them now (it may have
+            // moved host or CDN since they were first recorded).
+            if let url = new.upstreamURL, let recorded = existing.upstreamURL, recorded != url {
+                try db.execute(sql: "UPDATE package SET upstream_url = ? WHERE id = ?", arguments: [url, existing.id])
+                existing = Package(row: try packageRow(db, id: existing.id))
+            }
             return existing
         }
         try db.cachedStatement(
