@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GRDB
 import Synchronization
 public import Logging
@@ -31,10 +32,23 @@ public final class ContentStore: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
         }
         let database = try DatabasePool(path: directory.appending(databaseFilename).string, configuration: configuration)
-        try Schema.migrator.migrate(database)
+        try migrate(database, lockingIn: directory)
         let blobs = BlobStore(root: directory)
         try await blobs.prepare(removingInterruptedWrites: removingInterruptedWrites, logger: logger)
         return ContentStore(blobs: blobs, database: database, logger: logger)
+    }
+
+    /// Runs the schema migrations holding an exclusive lock on `migrate.lock`: GRDB's migrator
+    /// guards one process only, and two processes starting together on one data directory
+    /// after an upgrade (a server and a cron sync) must not apply the same migration twice.
+    private static func migrate(_ database: DatabasePool, lockingIn directory: FilePath) throws {
+        let path = directory.appending("migrate.lock").string
+        let descriptor = Glibc.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw StoreError(.io, "cannot open \(path) (errno \(errno)); check the data directory's permissions") }
+        defer { Glibc.close(descriptor) }
+        guard flock(descriptor, LOCK_EX) == 0 else { throw StoreError(.io, "cannot lock \(path) (errno \(errno))") }
+        defer { flock(descriptor, LOCK_UN) }
+        try Schema.migrator.migrate(database)
     }
 
     private init(blobs: BlobStore, database: DatabasePool, logger: Logger) {

@@ -28,6 +28,20 @@ struct WriteSafetyTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == [running])
     }
 
+    @Test("stores opened at once on a fresh data directory all migrate it without a clash")
+    func concurrentFirstOpen() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wheelhouse-open-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask { _ = try await ContentStore.open(directory: FilePath(directory.path), logger: Logger(label: "test")) }
+            }
+            try await group.waitForAll()
+        }
+        let store = try await ContentStore.open(directory: FilePath(directory.path), logger: Logger(label: "test"))
+        #expect(try await store.repositories().isEmpty)
+    }
+
     @Test("an upload into a project archived meanwhile is refused in the transaction that would add it")
     func statusCheckedWhenAdding() async throws {
         let fixture = try await StoreFixture.make()
