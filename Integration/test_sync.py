@@ -142,6 +142,24 @@ def test_an_upload_upstream_moves_exactly_one_project(server, workdir):
     status = json.loads(run(binary(), "project", "status", "certifi", "--data-dir", mirror_dir, "--json").stdout)
     assert status["status"] == "quarantined"
 
+def test_a_distribution_replaced_upstream_is_mirrored_from_its_new_journal(server, workdir):
+    corpus = corpus_dir()
+    six, idna, certifi = "six-1.17.0-py2.py3-none-any.whl", "idna-3.10-py3-none-any.whl", "certifi-2024.8.30-py3-none-any.whl"
+    change_upstream(server, "upload", *[str(corpus / n) for n in [six, idna, certifi]])
+    mirror_dir = workdir / "mirror"
+    assert sync(mirror_dir, upstream_of(server))["files_added"] == 3
+    # The upstream's `default` is deleted and made again over another repository: its journal
+    # starts over at lower serials and never mentions idna or certifi.
+    server.cli("distribution", "delete", "default")
+    server.cli("repository", "create", "fresh")
+    server.cli("upload", "--repository", "fresh", str(corpus / six))
+    server.cli("distribution", "create", "default", "--repository", "fresh")
+    assert eventually(lambda: requests.get(server.index(), headers=JSON_ACCEPT).status_code == 200 and
+                      [p["name"] for p in requests.get(server.index(), headers=JSON_ACCEPT).json()["projects"]] == ["six"], timeout=10)
+    summary = sync(mirror_dir, upstream_of(server))
+    assert summary["failures"] == [] and set(content(mirror_dir)) == {six}
+
+
 
 @pytest.mark.parametrize("args, expected", [
     (["--include", "urllib3<2", "--include", "six==1.17.0"],

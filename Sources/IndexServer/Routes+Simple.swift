@@ -21,18 +21,25 @@ extension Routes {
         let format = try Self.negotiate(request)
         let root = try await pages.rootPages(store: store)
         var response = Self.page(format == .json ? root.json : root.html, format: format, serial: pages.content.lastSerial, request: request)
-        // Tells a mirror (another Wheelhouse) where to read what changed since a serial.
-        response.headers[Self.changesHeader] = "/pypi/\(URLPath.escape(pages.content.distribution.basePath))/changes"
+        // Tells a mirror (another Wheelhouse) where to read what changed since a serial; the
+        // epoch names this distribution, so a journal read after it was replaced at the same
+        // base path is refused rather than misread.
+        let distribution = pages.content.distribution
+        response.headers[Self.changesHeader] = "/pypi/\(URLPath.escape(distribution.basePath))/changes?epoch=\(distribution.uuid)"
         return response
     }
 
     static let changesHeader = HTTPField.Name("X-Wheelhouse-Changes")!
 
-    /// `GET /pypi/<base>/changes?since=SERIAL`: the distribution's journal after a serial, for
+    /// `GET /pypi/<base>/changes?since=SERIAL[&epoch=UUID]`: the distribution's journal after a serial, for
     /// mirrors: `{"last_serial", "complete", "changes": [{"serial", "project", "version",
     /// "filename", "action"}]}`, at most 10,000 entries (`complete` is false when cut short).
     func changes(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let pages = try await distribution(request, context)
+        if let epoch = request.uri.queryParameters.get("epoch"), epoch != pages.content.distribution.uuid {
+            throw HTTPFailure(
+                .gone, "The distribution this journal belonged to was replaced at its base path; read the index listing again.")
+        }
         guard let since = request.uri.queryParameters.get("since").flatMap({ Int64($0) }), since >= 0 else {
             throw HTTPFailure(.badRequest, "Give the serial to start after, as ?since=SERIAL (0 for everything).")
         }

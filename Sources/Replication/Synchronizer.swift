@@ -101,7 +101,8 @@ public struct Synchronizer: Sendable {
             // With a cool-down, time alone releases held-back files: the listing is read in
             // full (projects with held-back files were forgotten, so they are read again).
             let rootETagToSend = request.filter.minimumAgeSeconds > 0 ? nil : state?.rootETag
-            let rootResponse = try await readRoot(request.upstream, client: client, etag: rootETagToSend, knownSerial: state?.serial)
+            let rootResponse = try await readRoot(
+                request.upstream, client: client, etag: rootETagToSend, knownSerial: state?.serial, knownChanges: state?.changesURL)
             guard let rootResponse else {
                 report.upstreamSerial = state?.serial
                 logger.info("upstream unchanged since the last sync", metadata: ["upstream": "\(request.upstream)"])
@@ -115,6 +116,8 @@ public struct Synchronizer: Sendable {
             if let state, state.serial == root.serial, rootETag == nil || state.rootETag == nil || rootETag != state.rootETag {
                 serialsTrusted = false
             }
+            // Another journal (a distribution replaced upstream) numbers its serials afresh.
+            if let recorded = state?.changesURL, recorded != changesURL { serialsTrusted = false }
         }
         report.upstreamSerial = root.serial
         let now = Timestamp.now()
@@ -228,7 +231,7 @@ public struct Synchronizer: Sendable {
     /// The root listing, or nil when it is unchanged (304). A listing older than the serial
     /// already applied is a lagging cache: read again with backoff, never applied.
     private func readRoot(
-        _ upstream: UpstreamIndex, client: UpstreamClient, etag: String?, knownSerial: Int64?
+        _ upstream: UpstreamIndex, client: UpstreamClient, etag: String?, knownSerial: Int64?, knownChanges: String?
     ) async throws -> (UpstreamRoot, etag: String?, changesURL: String?)? {
         for attempt in 0...client.settings.maxRetries {
             let response = try await client.page(upstream.simpleRoot, accept: Self.accept, etag: attempt == 0 ? etag : nil)
@@ -237,12 +240,13 @@ public struct Synchronizer: Sendable {
                 throw ReplicationError.badResponse("\(upstream.simpleRoot) answered \(response.status); is \(upstream.url) a Python package index?")
             }
             let root = try SimplePageReader.root(response.body, contentType: response.contentType, serialHeader: response.serial, page: upstream.simpleRoot)
-            if let knownSerial, let serial = root.serial, serial < knownSerial {
+            let changes = response.headers.first(name: "x-wheelhouse-changes").flatMap { UpstreamIndex.resolve($0, against: upstream.simpleRoot) }
+            // Serials compare only within one journal: a replaced upstream distribution starts over.
+            if let knownSerial, let serial = root.serial, serial < knownSerial, knownChanges == nil || knownChanges == changes {
                 logger.warning("upstream listing is older than the last sync; reading again", metadata: ["serial": "\(serial)", "known": "\(knownSerial)"])
                 try await Task.sleep(for: .milliseconds(500 * (1 << min(attempt, 5))))
                 continue
             }
-            let changes = response.headers.first(name: "x-wheelhouse-changes").flatMap { UpstreamIndex.resolve($0, against: upstream.simpleRoot) }
             return (root, response.etag, changes)
         }
         throw ReplicationError.stale("\(upstream.simpleRoot) keeps serving a listing older than serial \(knownSerial ?? 0), which was already applied; a cache in front of the upstream lags behind")

@@ -154,8 +154,10 @@ struct SimpleAPITests {
         try await fixture.store.modify(repositoryID: fixture.repository.id, changes: .init(remove: [idna.id]))
         try await fixture.test { client in
             let root = try await client.execute(uri: "/pypi/default/simple/", method: .get)
-            #expect(root.headers[HTTPField.Name("X-Wheelhouse-Changes")!] == "/pypi/default/changes")
-            let all = try await client.execute(uri: "/pypi/default/changes?since=0", method: .get)
+            let journal = try #require(root.headers[HTTPField.Name("X-Wheelhouse-Changes")!])
+            let distribution = try await fixture.store.distribution(named: "default")
+            #expect(journal == "/pypi/default/changes?epoch=\(distribution.uuid)")
+            let all = try await client.execute(uri: journal + "&since=0", method: .get)
             let document = try all.json()
             let changes = document["changes"] as! [[String: Any]]
             #expect(changes.map { $0["project"] as! String } == ["six", "idna", "idna"])
@@ -166,6 +168,8 @@ struct SimpleAPITests {
             #expect((try after.json()["changes"] as! [[String: Any]]).map { $0["action"] as! String } == ["remove"])
             #expect(try await client.execute(uri: "/pypi/default/changes", method: .get).status == .badRequest)
             #expect(try await client.execute(uri: "/pypi/nowhere/changes?since=0", method: .get).status == .notFound)
+            let replaced = try await client.execute(uri: "/pypi/default/changes?epoch=another&since=0", method: .get)
+            #expect(replaced.status == .gone, "a journal read for a distribution since replaced is refused")
         }
     }
 
