@@ -155,6 +155,14 @@ extension ContentStore {
     /// Keeps the newest `keep` versions (and any a publication or distribution refers to),
     /// and drops membership records no kept version needs.
     private static func applyRetention(_ db: Database, repositoryID: Int64, keep: Int, latest: Int) throws {
+        // Publications of the versions that go, unless a distribution serves them, go with them
+        // (a distribution serving publications gets a new one with every sync).
+        try db.execute(
+            sql: """
+                DELETE FROM publication WHERE id NOT IN (SELECT publication_id FROM distribution WHERE publication_id IS NOT NULL)
+                    AND repository_version_id IN (SELECT id FROM repository_version WHERE repository_id = ? AND number <= ?)
+                """,
+            arguments: [repositoryID, latest - keep])
         try db.execute(
             sql: """
                 DELETE FROM repository_version WHERE repository_id = ? AND number <= ?
@@ -164,9 +172,11 @@ extension ContentStore {
             arguments: [repositoryID, latest - keep])
         guard let oldest = try Int.fetchOne(db, sql: "SELECT min(number) FROM repository_version WHERE repository_id = ?", arguments: [repositoryID])
         else { return }
+        // Rows that ended at the oldest version kept are visible only in versions gone now, but a
+        // reader may still be rendering the version just pruned: they go one version later.
         for table in ["repository_content", "package_yank", "project_status"] {
             try db.execute(
-                sql: "DELETE FROM \(table) WHERE repository_id = ? AND version_removed IS NOT NULL AND version_removed <= ?",
+                sql: "DELETE FROM \(table) WHERE repository_id = ? AND version_removed IS NOT NULL AND version_removed < ?",
                 arguments: [repositoryID, oldest])
         }
     }

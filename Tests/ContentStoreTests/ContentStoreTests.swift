@@ -156,6 +156,26 @@ struct ContentStoreTests {
         #expect(try await store.packages(repositoryID: repository.id, version: 4).count == 4)
     }
 
+    @Test("retain_repo_versions with a distribution serving publications: the served one stays, the rest go")
+    func retentionWithPublications() async throws {
+        let fixture = try await StoreFixture.make()
+        defer { fixture.remove() }
+        let store = fixture.store
+        let repository = try await store.createRepository(name: "main", retainRepoVersions: 2)
+        let first = try await fixture.ingestWheel(name: "demo", version: "1.0")
+        try await store.modify(repositoryID: repository.id, changes: ContentChanges(add: [first.id]))
+        let pinned = try await store.publish(repositoryID: repository.id)
+        _ = try await store.createDistribution(name: "pinned", basePath: "pinned", target: .publication(pinned.id))
+        for index in 2...6 {
+            let package = try await fixture.ingestWheel(name: "demo", version: "\(index).0")
+            try await store.modify(repositoryID: repository.id, changes: ContentChanges(add: [package.id]))
+            _ = try await store.publish(repositoryID: repository.id)
+        }
+        // Version 1 is served through its publication; 2 to 4 had publications nobody serves.
+        #expect(try await store.versions(ofRepository: repository.id).map(\.number) == [1, 5, 6])
+        #expect(try await store.packages(repositoryID: repository.id, version: 1).map(\.package.version) == ["1.0"])
+    }
+
     @Test("the admin account: generated once, or set from the environment")
     func accounts() async throws {
         let fixture = try await StoreFixture.make()
