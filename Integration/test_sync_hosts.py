@@ -110,9 +110,11 @@ def set_page(index: Host, project: str, files: list[tuple[str, bytes]], host: Ho
     index.paths[f"/simple/{project}/"] = ("application/vnd.pypi.simple.v1+json", json.dumps(page).encode())
 
 
-def set_listing(index: Host, projects: list[str]) -> None:
-    root = {"meta": {"api-version": "1.1"}, "projects": [{"name": p} for p in projects]}
-    index.paths["/simple/"] = ("application/vnd.pypi.simple.v1+json", json.dumps(root).encode())
+def set_listing(index: Host, projects: list[str | tuple[str, int]], serial: int | None = None) -> None:
+    """The root listing: names, or (name, last serial) pairs with the index's `serial`."""
+    entries = [{"name": p} if isinstance(p, str) else {"name": p[0], "_last-serial": p[1]} for p in projects]
+    meta = {"api-version": "1.1"} | ({"_last-serial": serial} if serial is not None else {})
+    index.paths["/simple/"] = ("application/vnd.pypi.simple.v1+json", json.dumps({"meta": meta, "projects": entries}).encode())
 
 
 @pytest.fixture
@@ -215,3 +217,16 @@ def test_a_mirror_never_takes_what_it_cannot_follow_faithfully(workdir, hosts):
     set_listing(index, ["six"])
     summary = sync(mirror, f"{index.url}/simple/", "--include", "idna", expect_failure=True)
     assert "does not list 'idna'" in summary["failures"][0]["reason"] and mirrored(mirror) == {idna, sdist}
+
+
+def test_a_project_listed_under_two_spellings_is_read_when_either_serial_rises(workdir, hosts):
+    index, _ = hosts(index_auth=False)
+    mirror = workdir / "mirror"
+    new, old = "six-1.17.0-py2.py3-none-any.whl", "six-1.16.0-py2.py3-none-any.whl"
+    set_page(index, "six", [(new, (corpus_dir() / new).read_bytes())])
+    set_listing(index, [("Six", 1), ("six", 1)], serial=1)
+    assert sync(mirror, f"{index.url}/simple/")["files_added"] == 1
+    set_page(index, "six", [(new, (corpus_dir() / new).read_bytes()), (old, (corpus_dir() / old).read_bytes())])
+    set_listing(index, [("Six", 1), ("six", 2)], serial=2)
+    assert sync(mirror, f"{index.url}/simple/")["files_added"] == 1
+    assert mirrored(mirror) == {new, old}

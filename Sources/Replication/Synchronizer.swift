@@ -147,7 +147,20 @@ public struct Synchronizer: Sendable {
         var listed = Set<String>()
         let known = state == nil ? [:] : try await store.syncProjectStates(repositoryID: repositoryID, url: request.upstream.url)
         let scope = filter.projectScope
-        for entry in root.projects where scope.contains(entry.normalized) && listed.insert(entry.normalized).inserted {
+        // One entry per project: a listing that names one twice (Foo_Bar and foo-bar) counts
+        // with the higher serial, or with none when a spelling has none.
+        var entries: [UpstreamProjectEntry] = []
+        var position: [String: Int] = [:]
+        for entry in root.projects where scope.contains(entry.normalized) {
+            guard let at = position[entry.normalized] else {
+                position[entry.normalized] = entries.count
+                entries.append(entry)
+                continue
+            }
+            entries[at].serial = entries[at].serial.flatMap { first in entry.serial.map { max(first, $0) } }
+        }
+        for entry in entries {
+            listed.insert(entry.normalized)
             // Skipped when its serial is the one last applied in full.
             if !(serialsTrusted && entry.serial != nil && known[entry.normalized]?.serial == entry.serial) {
                 toRead.append(entry)
