@@ -63,7 +63,9 @@ extension ContentStore {
 
     /// Stores the METADATA that PEP 658 serves beside the file: always for wheels, for sdists
     /// only when PKG-INFO is Metadata-Version 2.2 or later (earlier sdist metadata may be
-    /// incomplete, so clients must not trust it). Returns its sha256, or nil when not served.
+    /// incomplete, so clients must not trust it) and does not mark a field installers resolve
+    /// with as `Dynamic` (PEP 643: its value is known only once built, and pip would resolve
+    /// with the sdist's). Returns its sha256, or nil when not served.
     func storeServedMetadata(of inspected: InspectedDistribution) async throws -> String? {
         switch inspected.filename {
         case .wheel: break
@@ -71,6 +73,8 @@ extension ContentStore {
             guard let version = inspected.metadata.metadataVersion.flatMap(Version.init), version >= Version(release: [2, 2]) else {
                 return nil
             }
+            let dynamic = Set(inspected.metadata.list(.dynamic).map { $0.lowercased() })
+            guard dynamic.isDisjoint(with: ["requires-dist", "requires-python", "provides-extra"]) else { return nil }
         case .egg: return nil
         }
         return try await storeBytes(inspected.archive.metadataBytes).sha256

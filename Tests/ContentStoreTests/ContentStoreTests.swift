@@ -35,13 +35,22 @@ struct ContentStoreTests {
         #expect(leftovers.isEmpty)
     }
 
-    @Test("sdists get PEP 658 metadata only from Metadata-Version 2.2 on")
+    @Test("sdists get PEP 658 metadata only from Metadata-Version 2.2 on, and not with dynamic dependencies")
     func sdistMetadata() async throws {
         let fixture = try await StoreFixture.make()
         defer { fixture.remove() }
         let old = try await fixture.ingestCorpus("requests-2.32.3.tar.gz")
         #expect(old.metadataSHA256 == nil)
         #expect(old.packageType == "sdist" && old.pythonVersion == "source")
+        // Metadata 2.2: served, unless a field installers resolve with is marked Dynamic (PEP 643).
+        func sdist(_ version: String, dynamic: String) async throws -> Package {
+            let metadata = "Metadata-Version: 2.2\nName: demo\nVersion: \(version)\n" + dynamic
+            let bytes = ArchiveBuilder.sdist(name: "demo", version: version, metadata: metadata)
+            return try await fixture.store.ingest(try await fixture.write(bytes), filename: "demo-\(version).tar.gz", uploadTime: .now(), strict: false)
+        }
+        #expect(try await sdist("1.0", dynamic: "").metadataSHA256 != nil)
+        #expect(try await sdist("2.0", dynamic: "Dynamic: License\n").metadataSHA256 != nil)
+        #expect(try await sdist("3.0", dynamic: "Dynamic: Requires-Dist\n").metadataSHA256 == nil)
     }
 
     @Test("a file that fails the checks leaves nothing behind")
