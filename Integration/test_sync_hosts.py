@@ -230,3 +230,24 @@ def test_a_project_listed_under_two_spellings_is_read_when_either_serial_rises(w
     set_listing(index, [("Six", 1), ("six", 2)], serial=2)
     assert sync(mirror, f"{index.url}/simple/")["files_added"] == 1
     assert mirrored(mirror) == {new, old}
+
+
+def test_on_demand_files_are_fetched_from_where_upstream_lists_them_now(workdir, hosts):
+    index, old_host = hosts(index_auth=False)
+    _, new_host = hosts(index_auth=False)
+    mirror_dir = workdir / "mirror"
+    idna = "idna-3.10-py3-none-any.whl"
+    set_page(index, "idna", [(idna, (corpus_dir() / idna).read_bytes())], host=old_host)
+    set_listing(index, ["idna"])
+    assert sync(mirror_dir, f"{index.url}/simple/", "--policy", "on_demand")["bytes_downloaded"] == 0
+    # The files move to another host before anyone asked for them.
+    set_page(index, "idna", [(idna, (corpus_dir() / idna).read_bytes())], host=new_host)
+    old_host.paths.clear()
+    assert sync(mirror_dir, f"{index.url}/simple/", "--policy", "on_demand")["failures"] == []
+    mirror = Server(mirror_dir)
+    try:
+        answer = requests.get(mirror_url(mirror, idna))
+        assert answer.status_code == 200 and answer.content == (corpus_dir() / idna).read_bytes(), answer.text
+    finally:
+        mirror.stop()
+    assert [path for path, _ in new_host.seen] == [f"/files/{idna}"]

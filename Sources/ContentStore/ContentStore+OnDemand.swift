@@ -2,6 +2,26 @@ import GRDB
 import PythonPackaging
 
 extension ContentStore {
+    /// Points packages recorded from upstream at where upstream serves their files now (it may
+    /// have moved host or CDN); writes only when a location changed.
+    public func relocate(_ locations: [Int64: String]) async throws {
+        guard !locations.isEmpty else { return }
+        let ids = JSONValue.array(locations.keys.sorted().map { .integer($0) }).rendered
+        let moved = try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, upstream_url FROM package WHERE upstream_url IS NOT NULL AND id IN (SELECT value FROM json_each(?))",
+                arguments: [ids]
+            ).compactMap { row -> (Int64, String)? in
+                let id: Int64 = row["id"]
+                let url: String = row["upstream_url"]
+                return locations[id].flatMap { $0 == url ? nil : (id, $0) }
+            }
+        }
+        guard !moved.isEmpty else { return }
+        try await write { db in
+            for (id, url) in moved { try db.execute(sql: "UPDATE package SET upstream_url = ? WHERE id = ?", arguments: [url, id]) }
+        }
+    }
     /// Of these packages, the ones whose files are not stored (recorded on demand, not yet fetched).
     public func packagesWithoutFiles(ids: [Int64]) async throws -> [Package] {
         guard !ids.isEmpty else { return [] }

@@ -82,18 +82,13 @@ extension ContentStore {
     /// never held are absent.
     public func filenameClaims(repositoryID: Int64, filenames: Set<String>) async throws -> [String: String] {
         guard !filenames.isEmpty else { return [:] }
-        let names = Array(filenames)
+        let names = JSONValue.array(filenames.sorted().map(JSONValue.string)).rendered
         return try await read { db in
-            var claims: [String: String] = [:]
-            for start in stride(from: 0, to: names.count, by: 500) {
-                let chunk = names[start..<min(start + 500, names.count)]
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT filename, sha256 FROM repository_filename WHERE repository_id = ? AND filename IN (\(marks))",
-                    arguments: StatementArguments([repositoryID] + chunk.map { $0 as (any DatabaseValueConvertible) }))
-                for row in rows { claims[row["filename"]] = row["sha256"] }
-            }
-            return claims
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT filename, sha256 FROM repository_filename WHERE repository_id = ? AND filename IN (SELECT value FROM json_each(?))",
+                arguments: [repositoryID, names])
+            return Dictionary(rows.map { ($0["filename"], $0["sha256"]) }, uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -152,11 +147,12 @@ extension ContentStore {
         return true
     }
 
-    /// Keeps the newest `keep` versions (and any a publication or distribution refers to),
-    /// and drops membership records no kept version needs.
+    /// Keeps the newest `keep` versions and any a distribution serves (directly or through a
+    /// publication); older versions go with their publications, as in Pulp, and membership
+    /// records no kept version needs go too.
     private static func applyRetention(_ db: Database, repositoryID: Int64, keep: Int, latest: Int) throws {
-        // Publications of the versions that go, unless a distribution serves them, go with them
-        // (a distribution serving publications gets a new one with every sync).
+        // (A distribution serving publications gets a new one with every sync: protecting every
+        // publication would keep every version.)
         try db.execute(
             sql: """
                 DELETE FROM publication WHERE id NOT IN (SELECT publication_id FROM distribution WHERE publication_id IS NOT NULL)

@@ -46,7 +46,7 @@ struct UploadForm: Sendable {
                             guard let filename, DistributionFilename.isSafe(filename) else {
                                 throw HTTPFailure(.badRequest, "The uploaded file has no usable filename: '\(filename ?? "")'.")
                             }
-                            if values[":action"] != nil { try UploadForm(fields: values.mapValues { $0.joined(separator: "\n") }).checkAction() }
+                            if let action = values[":action"]?.last { try checkAction(action, protocolVersion: values["protocol_version"]?.last) }
                             writer = try await blobs.makeWriter(maximumSize: maximumFileSize)
                         } else {
                             try count(name.utf8.count + 1, into: &fieldBytes)
@@ -92,12 +92,14 @@ struct UploadForm: Sendable {
     }
 
     /// The form asks for a file upload in protocol version 1.
-    func checkAction() throws {
-        guard let action = fields[":action"], action == "file_upload" else {
-            throw HTTPFailure(.badRequest, "Unsupported ':action' \(fields[":action"].map { "'\($0)'" } ?? "(none)"): only 'file_upload' is handled.")
+    func checkAction() throws { try Self.checkAction(fields[":action"], protocolVersion: fields["protocol_version"]) }
+
+    private static func checkAction(_ action: String?, protocolVersion: String?) throws {
+        guard action == "file_upload" else {
+            throw HTTPFailure(.badRequest, "Unsupported ':action' \(action.map { "'\($0)'" } ?? "(none)"): only 'file_upload' is handled.")
         }
-        if let version = fields["protocol_version"], version != "1" {
-            throw HTTPFailure(.badRequest, "Unknown protocol_version '\(version)': only 1 is supported.")
+        if let protocolVersion, protocolVersion != "1" {
+            throw HTTPFailure(.badRequest, "Unknown protocol_version '\(protocolVersion)': only 1 is supported.")
         }
     }
 

@@ -39,9 +39,6 @@ public struct RemoteFilter: Sendable, Hashable {
             excluded: Set(excludes.filter(\.specifier.isEmpty).map { ProjectName.normalize($0.name) }))
     }
 
-    /// The projects named by the include list (normalized); nil when every project is wanted.
-    public var includedProjects: Set<String>? { projectScope.included }
-
     /// Whether any file of the project could be wanted (a bare-name exclude rules it out).
     public func wants(project normalized: String) -> Bool { projectScope.contains(normalized) }
 

@@ -65,6 +65,8 @@ extension Synchronizer {
             case .onDemand, .streamed:
                 try await recordOnDemand(plan.acquire, keep: step.request.policy == .onDemand, client: step.client, now: step.now)
             }
+        // Files already recorded are fetched from where upstream lists them now.
+        if step.request.policy != .immediate { try await store.relocate(plan.unchanged.mapValues(\.url)) }
         tally.apply(plan, acquired: acquired, local: local)
         let read = Set(zip(slice, reads).compactMap { entry, read in if case .read = read { entry.normalized } else { nil } })
         tally.applyStatuses(

@@ -82,7 +82,8 @@ public struct Synchronizer: Sendable {
         // are read, and the listing is not. (Not with dependencies or a cool-down, which look
         // at projects whose own pages did not change.)
         var journal: UpstreamRoot?
-        if let state, let since = state.serial, let changesURL = state.changesURL, request.dependencies == nil,
+        // A journal URL recorded before epochs existed is not used: one listing read records the new one.
+        if let state, let since = state.serial, let changesURL = state.changesURL, changesURL.contains("epoch="), request.dependencies == nil,
             request.filter.minimumAgeSeconds == 0
         {
             journal = await readChanges(changesURL, since: since, client: client)

@@ -78,7 +78,9 @@ struct ContentCommand: AsyncParsableCommand {
         /// otherwise the newest stored under each filename.
         func packages(_ contentStore: ContentStore, of target: Repository, inRepository: Bool) async throws -> [Package] {
             if inRepository {
-                let held = try await contentStore.packages(repositoryID: target.id, version: target.latestVersion)
+                // Only the projects the filenames name are looked at, not the whole repository.
+                let projects = Set(filenames.compactMap { try? DistributionFilename(parsing: $0).name.normalized })
+                let held = try await contentStore.packages(repositoryID: target.id, version: target.latestVersion, projects: projects)
                 let byFilename = Dictionary(held.map { ($0.package.filename, $0.package) }, uniquingKeysWith: { first, _ in first })
                 return try filenames.map { filename in
                     guard let package = byFilename[filename] else {

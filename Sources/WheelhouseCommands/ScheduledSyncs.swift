@@ -49,11 +49,11 @@ struct ScheduledSyncs: Service {
                     "failures": "\(report.failures.count)",
                 ])
         } catch {
-            // Stopped by shutdown: nothing to record, so the sync is due again at the next start.
-            if Task.isCancelled { return }
             outcome = .failure(error)
             logger.error("scheduled sync failed", metadata: ["remote": "\(name)", "error": "\(error)"])
         }
+        // Stopped by shutdown, however it ended: nothing is recorded, so it is due at the next start.
+        if Task.isCancelled { return }
         do {
             try await store.recordRemoteSync(name: name, outcome: outcome)
         } catch {

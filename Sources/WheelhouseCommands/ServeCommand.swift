@@ -36,13 +36,20 @@ struct ServeCommand: AsyncParsableCommand {
         guard let (host, port) = ServerConfiguration.parse(bind: bind) else {
             throw ValidationError("--bind must be HOST:PORT, such as 127.0.0.1:8080 or 0.0.0.0:8080")
         }
-        let logger = Log.logger
-        let contentStore = try await store.openStore(creating: true, removingInterruptedWrites: true)
         let environment = ProcessInfo.processInfo.environment
+        // Settings are checked before anything is created or changed.
         let adminPassword = environment["WHEELHOUSE_ADMIN_PASSWORD"]
         guard adminPassword?.isEmpty != true else {
             throw ValidationError("WHEELHOUSE_ADMIN_PASSWORD is set but empty; give it a password, or unset it to keep the stored one")
         }
+        let publicURL = self.publicURL ?? environment["WHEELHOUSE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let publicURL {
+            guard let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false,
+                url.path.isEmpty || url.path == "/", url.query == nil
+            else { throw ValidationError("--public-url must be a scheme and host, such as https://pypi.example.com or http://10.0.0.5:8080") }
+        }
+        let logger = Log.logger
+        let contentStore = try await store.openStore(creating: true, removingInterruptedWrites: true)
         if let generated = try await contentStore.ensureAdmin(password: adminPassword) {
             Output.line("Created the account 'admin' with the password: \(generated)")
             Output.line("(It is stored hashed and will not be shown again; set WHEELHOUSE_ADMIN_PASSWORD to choose one.)")
@@ -52,12 +59,6 @@ struct ServeCommand: AsyncParsableCommand {
             try await contentStore.setPassword(username: "__token__", password: token)
         } else {
             try await contentStore.removeAccount(username: "__token__")
-        }
-        let publicURL = self.publicURL ?? environment["WHEELHOUSE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        if let publicURL {
-            guard let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false,
-                url.path.isEmpty || url.path == "/", url.query == nil
-            else { throw ValidationError("--public-url must be a scheme and host, such as https://pypi.example.com or http://10.0.0.5:8080") }
         }
         let configuration = ServerConfiguration(
             host: host, port: port, maximumUploadSize: maxUploadSize, fileCacheBudget: fileCacheBudget, publicURL: publicURL)

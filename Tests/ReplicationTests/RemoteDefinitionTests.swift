@@ -22,7 +22,7 @@ struct RemoteDefinitionTests {
         let sparse = try RemoteDefinition.decoded(#"{"url": "http://h/pypi/x/", "includes": ["six"]}"#)
         #expect(sparse.policy == "immediate" && sparse.mirror && sparse.prereleases && sparse.includes == ["six"])
         let request = try sparse.syncRequest()
-        #expect(request.upstream.simpleRoot == "http://h/pypi/x/simple/" && request.filter.includedProjects == ["six"])
+        #expect(request.upstream.simpleRoot == "http://h/pypi/x/simple/" && request.filter.projectScope.included == ["six"])
     }
 
     @Test("settings that cannot work are refused with what to write instead", arguments: [

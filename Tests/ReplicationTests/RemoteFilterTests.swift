@@ -26,7 +26,7 @@ struct RemoteFilterTests {
         #expect(selected(filter, django) == ["Django-4.2.0-py3-none-any.whl", "Django-4.2.2-py3-none-any.whl", "django-4.2.2.tar.gz"])
         #expect(filter.wants(project: "django"))
         #expect(!filter.wants(project: "flask"))
-        #expect(filter.includedProjects == ["django"])
+        #expect(filter.projectScope.included == ["django"])
     }
 
     @Test("a page's files named for another project are never selected")
