@@ -251,3 +251,21 @@ def test_on_demand_files_are_fetched_from_where_upstream_lists_them_now(workdir,
     finally:
         mirror.stop()
     assert [path for path, _ in new_host.seen] == [f"/files/{idna}"]
+
+
+def test_an_upstream_restored_from_a_backup_is_caught_up_with_full(workdir, hosts):
+    index, _ = hosts(index_auth=False)
+    mirror = workdir / "mirror"
+    new, old = "six-1.17.0-py2.py3-none-any.whl", "six-1.16.0-py2.py3-none-any.whl"
+    set_page(index, "six", [(new, (corpus_dir() / new).read_bytes())])
+    set_listing(index, [("six", 5)], serial=5)
+    sync(mirror, f"{index.url}/simple/")
+    # Restored from a backup: its serials went back, and its content changed meanwhile.
+    set_page(index, "six", [(new, (corpus_dir() / new).read_bytes()), (old, (corpus_dir() / old).read_bytes())])
+    set_listing(index, [("six", 3)], serial=3)
+    stale = run(binary(), "sync", "--data-dir", mirror, "--upstream", f"{index.url}/simple/", "--max-retries", "0", check=False)
+    assert stale.returncode != 0 and "sync once with --full" in stale.stderr
+    assert sync(mirror, f"{index.url}/simple/", "--full")["files_added"] == 1
+    assert mirrored(mirror) == {new, old}
+    after = sync(mirror, f"{index.url}/simple/")
+    assert after["failures"] == [] and after["files_added"] == 0, "the state --full recorded serves the next sync"

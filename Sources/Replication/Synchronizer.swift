@@ -16,6 +16,9 @@ public struct SyncRequest: Sendable {
     /// Also mirror what the included releases require, transitively, for these targets.
     public var dependencies: DependencyTargets?
     public var policy: SyncPolicy
+    /// Read everything as on a first sync: no recorded serials, ETags or journal (an upstream
+    /// restored from a backup, whose serials went back).
+    public var full = false
 
     public init(
         upstream: UpstreamIndex, filter: RemoteFilter = RemoteFilter(), connection: ConnectionSettings = ConnectionSettings(), mirror: Bool = true,
@@ -76,7 +79,7 @@ public struct Synchronizer: Sendable {
             request.filter.fingerprint + "|mirror=\(request.mirror)|policy=\(request.policy.rawValue)"
             + (request.dependencies.map { "|dependencies=" + $0.fingerprint } ?? "")
         let recorded = try await store.syncState(repositoryID: repositoryID, url: request.upstream.url)
-        let state = recorded?.filter == fingerprint ? recorded : nil
+        let state = recorded?.filter == fingerprint && !request.full ? recorded : nil
 
         // Another Wheelhouse says what changed since the serial applied: only those projects
         // are read, and the listing is not. (Not with dependencies or a cool-down, which look
@@ -263,7 +266,8 @@ public struct Synchronizer: Sendable {
             }
             return (root, response.etag, changes)
         }
-        throw ReplicationError.stale("\(upstream.simpleRoot) keeps serving a listing older than serial \(knownSerial ?? 0), which was already applied; a cache in front of the upstream lags behind")
+        throw ReplicationError.stale(
+            "\(upstream.simpleRoot) keeps serving a listing older than serial \(knownSerial ?? 0), which was already applied: a cache in front of the upstream lags behind, or the upstream was restored from a backup (then sync once with --full)")
     }
 
     enum ProjectRead: Sendable {

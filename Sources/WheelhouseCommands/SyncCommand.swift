@@ -22,6 +22,8 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "A remote stored with `wheelhouse remote create`, instead of --upstream and the options below.")
     var remote: String?
     @OptionGroup var options: SyncOptions
+    @Flag(help: "Read every project as on a first sync, ignoring the serials and ETags recorded (after an upstream was restored from a backup).")
+    var full = false
 
     func run() async throws {
         let contentStore = try await store.openStore(creating: remote == nil)
@@ -40,7 +42,9 @@ struct SyncCommand: AsyncParsableCommand {
         let synchronizer = Synchronizer(store: contentStore, logger: Log.logger, progress: display.update)
         let outcome: Result<SyncReport, any Error>
         do {
-            outcome = .success(try await synchronizer.run(try definition.syncRequest()))
+            var request = try definition.syncRequest()
+            request.full = full
+            outcome = .success(try await synchronizer.run(request))
         } catch {
             outcome = .failure(error)
         }
