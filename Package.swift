@@ -48,7 +48,7 @@ let package = Package(
         /// sha256, md5 and blake2b-256 of distribution files, computed while streaming.
         .target(
             name: "Digests",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["PythonPackaging", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
 
@@ -159,7 +159,8 @@ let package = Package(
         .testTarget(
             name: "ContentStoreTests",
             dependencies: [
-                "ContentStore", "TestSupport",
+                "ContentStore", "PythonPackaging", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),

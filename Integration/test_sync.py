@@ -425,8 +425,12 @@ def test_a_lagging_listing_is_read_again_and_never_applied(server, workdir):
 def test_stored_remote_synced_by_name_and_on_a_schedule(primary, workdir):
     mirror_dir = workdir / "mirror"
     upstream = upstream_of(primary)
+    # A password given as an argument would show in ps: refused, with where to put it instead.
+    refused = run(binary(), "remote", "create", "capsule", "--data-dir", mirror_dir, "--upstream", upstream, "--password", "s3cret", check=False)
+    assert refused.returncode != 0 and "WHEELHOUSE_UPSTREAM_PASSWORD" in refused.stderr
+    (workdir / "password").write_text("s3cret\n")
     created = json.loads(run(binary(), "remote", "create", "capsule", "--data-dir", mirror_dir, "--json", "--upstream", upstream,
-                             "--include", "six", "--password", "s3cret", "--username", "mirror").stdout)
+                             "--include", "six", "--password-file", workdir / "password", "--username", "mirror").stdout)
     assert created["name"] == "capsule" and json.loads(json.dumps(created["settings"]))["includes"] == ["six"]
     assert {f["name"]: f["is_set"] for f in created["hidden_fields"]} == {
         "client_key": False, "proxy_username": False, "proxy_password": False, "username": True, "password": True}

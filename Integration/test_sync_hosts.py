@@ -139,7 +139,8 @@ def mirror_url(mirror: Server, filename: str) -> str:
 def test_credentials_go_to_the_index_host_only(workdir, hosts):
     index, files = hosts(index_auth=True)
     serve_index(index, files)
-    summary = sync(workdir / "mirror", f"{index.url}/simple/", "--username", USER, "--password", PASSWORD)
+    (workdir / "password").write_text(PASSWORD + "\n")
+    summary = sync(workdir / "mirror", f"{index.url}/simple/", "--username", USER, "--password-file", str(workdir / "password"))
     assert summary["failures"] == [] and summary["files_added"] == 2
     assert index.seen and all(auth == EXPECTED for _, auth in index.seen)
     assert [path for path, _ in files.seen] == ["/files/idna-3.10-py3-none-any.whl"]
@@ -150,7 +151,8 @@ def test_on_demand_fetches_send_credentials_to_synced_index_hosts_only(workdir, 
     index, files = hosts(index_auth=True)
     mirror_dir = workdir / "mirror"
     placed = serve_index(index, files)
-    summary = sync(mirror_dir, f"{index.url}/simple/", "--policy", "on_demand", "--username", USER, "--password", PASSWORD)
+    (workdir / "password").write_text(PASSWORD)
+    summary = sync(mirror_dir, f"{index.url}/simple/", "--policy", "on_demand", "--username", USER, "--password-file", str(workdir / "password"))
     assert summary["failures"] == [] and summary["bytes_downloaded"] == 0
     index.seen.clear()
     mirror = Server(mirror_dir, {"WHEELHOUSE_UPSTREAM_USERNAME": USER, "WHEELHOUSE_UPSTREAM_PASSWORD": PASSWORD})

@@ -1,4 +1,5 @@
 public import Digests
+public import PythonPackaging
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,13 +28,13 @@ public struct BlobStore: Sendable {
     var temporary: FilePath { root.appending("tmp") }
 
     /// Where the file with this sha256 lives (or would live).
-    public func path(forSHA256 sha256: String) -> FilePath {
+    public func path(for sha256: SHA256Digest) -> FilePath {
         // Digests are ASCII: slicing their UTF-8 avoids the cost of Character indexing, and one
         // string avoids parsing each component (this runs for every download).
-        let digits = sha256.utf8
+        let digits = sha256.hex.utf8
         let first = String(decoding: digits.prefix(2), as: UTF8.self)
         let second = String(decoding: digits.dropFirst(2).prefix(2), as: UTF8.self)
-        return FilePath(artifactsPrefix + first + "/" + second + "/" + sha256)
+        return FilePath(artifactsPrefix + first + "/" + second + "/" + sha256.hex)
     }
 
     /// Creates the directories and, if asked, removes what interrupted writes left in `tmp/`:
@@ -65,8 +66,8 @@ public struct BlobStore: Sendable {
     }
 
     /// Whether the bytes with this sha256 are stored.
-    public func contains(sha256: String) async throws -> Bool {
-        try await FileSystem.shared.info(forFileAt: path(forSHA256: sha256)) != nil
+    public func contains(sha256: SHA256Digest) async throws -> Bool {
+        try await FileSystem.shared.info(forFileAt: path(for: sha256)) != nil
     }
 
     /// A writer for new bytes, refusing more than `maximumSize`.
@@ -79,8 +80,8 @@ public struct BlobStore: Sendable {
     /// Moves written bytes to their content address. If the same bytes are already stored the
     /// new copy is dropped. `expected` digests, when given, must match or nothing is kept.
     @discardableResult
-    public func commit(_ blob: WrittenBlob, expectedSHA256: String? = nil, expectedSize: Int64? = nil) async throws -> FilePath {
-        if let expectedSHA256, expectedSHA256.lowercased() != blob.digests.sha256 {
+    public func commit(_ blob: WrittenBlob, expectedSHA256: SHA256Digest? = nil, expectedSize: Int64? = nil) async throws -> FilePath {
+        if let expectedSHA256, expectedSHA256 != blob.digests.sha256 {
             _ = try? await FileSystem.shared.removeItem(at: blob.path)
             throw StoreError(.digestMismatch, "the bytes have sha256 \(blob.digests.sha256), not the \(expectedSHA256) declared")
         }
@@ -88,7 +89,7 @@ public struct BlobStore: Sendable {
             _ = try? await FileSystem.shared.removeItem(at: blob.path)
             throw StoreError(.digestMismatch, "the file is \(blob.digests.size) bytes, not the \(expectedSize) declared")
         }
-        let destination = path(forSHA256: blob.digests.sha256)
+        let destination = path(for: blob.digests.sha256)
         let fileSystem = FileSystem.shared
         if try await fileSystem.info(forFileAt: destination) != nil {
             try await fileSystem.removeItem(at: blob.path)

@@ -1,3 +1,4 @@
+import PythonPackaging
 import Crypto
 import CryptoExtras
 import Digests

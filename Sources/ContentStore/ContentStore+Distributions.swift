@@ -1,3 +1,4 @@
+import PythonPackaging
 import GRDB
 
 extension ContentStore {

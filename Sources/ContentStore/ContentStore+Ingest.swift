@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 public import PackageArchives
-import PythonPackaging
+public import PythonPackaging
 import _NIOFileSystem
 
 extension ContentStore {
@@ -66,7 +66,7 @@ extension ContentStore {
     /// incomplete, so clients must not trust it) and does not mark a field installers resolve
     /// with as `Dynamic` (PEP 643: its value is known only once built, and pip would resolve
     /// with the sdist's). Returns its sha256, or nil when not served.
-    func storeServedMetadata(of inspected: InspectedDistribution) async throws -> String? {
+    func storeServedMetadata(of inspected: InspectedDistribution) async throws -> SHA256Digest? {
         switch inspected.filename {
         case .wheel: break
         case .sdist:

@@ -1,3 +1,4 @@
+public import PythonPackaging
 import GRDB
 
 /// One visible change of a distribution, as the changes journal records it.

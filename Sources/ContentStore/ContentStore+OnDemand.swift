@@ -59,7 +59,7 @@ extension ContentStore {
     public func keepMetadata(_ bytes: [UInt8], metadataJSON: String, for package: Package) async throws {
         let stored = try await storeBytes(bytes)
         guard stored.sha256 == package.metadataSHA256 else {
-            throw StoreError(.digestMismatch, "the metadata of \(package.filename) has sha256 \(stored.sha256), not the \(package.metadataSHA256 ?? "none") recorded")
+            throw StoreError(.digestMismatch, "the metadata of \(package.filename) has sha256 \(stored.sha256), not the \(package.metadataSHA256.map(\.hex) ?? "none") recorded")
         }
         try await write { db in
             try db.execute(sql: "UPDATE package SET metadata = ? WHERE id = ?", arguments: [metadataJSON, package.id])

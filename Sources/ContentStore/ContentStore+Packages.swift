@@ -1,11 +1,11 @@
 public import Digests
 import GRDB
-import PythonPackaging
+public import PythonPackaging
 
 /// A package to record: its file's identity and its metadata.
 public struct NewPackage: Sendable, Hashable {
     public var filename: String
-    public var sha256: String
+    public var sha256: SHA256Digest
     public var size: Int64
     public var md5: String?
     public var blake2b256: String?
@@ -16,19 +16,19 @@ public struct NewPackage: Sendable, Hashable {
     public var requiresPython: String?
     /// The core metadata as Warehouse `info` members, rendered JSON.
     public var metadataJSON: String
-    public var metadataSHA256: String?
+    public var metadataSHA256: SHA256Digest?
     public var uploadTime: Timestamp
     public var upstreamURL: String?
     /// For on-demand content: keep the file once fetched (false: pass it on only, "streamed").
     public var keepFetched: Bool
 
     public init(
-        filename: String, sha256: String, size: Int64, md5: String?, blake2b256: String?, name: String, version: String,
-        packageType: String, pythonVersion: String, requiresPython: String?, metadataJSON: String, metadataSHA256: String?,
+        filename: String, sha256: SHA256Digest, size: Int64, md5: String?, blake2b256: String?, name: String, version: String,
+        packageType: String, pythonVersion: String, requiresPython: String?, metadataJSON: String, metadataSHA256: SHA256Digest?,
         uploadTime: Timestamp, upstreamURL: String? = nil, keepFetched: Bool = true
     ) {
         self.filename = filename
-        self.sha256 = sha256.lowercased()
+        self.sha256 = sha256
         self.size = size
         self.md5 = md5
         self.blake2b256 = blake2b256
@@ -115,7 +115,7 @@ extension ContentStore {
 
     /// The package with this filename and sha256 whose bytes are in the store, if any (a
     /// package recorded on demand has none until it is fetched).
-    public func storedPackage(filename: String, sha256: String) async throws -> Package? {
+    public func storedPackage(filename: String, sha256: SHA256Digest) async throws -> Package? {
         try await read { db in
             try Row.fetchOne(
                 db,

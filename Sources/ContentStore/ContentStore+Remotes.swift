@@ -1,3 +1,4 @@
+public import PythonPackaging
 import GRDB
 
 /// A remote stored by name: its definition (JSON, read by the replication side) and its last sync.

@@ -95,7 +95,7 @@ extension ContentStore {
     /// `invalid` when the project takes no uploads at the repository's latest version (PEP 792:
     /// archived or quarantined), `conflict` ("File already exists") when the filename was
     /// used in the repository with other bytes. Both are checked again as the file is added.
-    public func checkAcceptsUpload(filename: String, sha256: String, project: String?, repositoryID: Int64) async throws {
+    public func checkAcceptsUpload(filename: String, sha256: SHA256Digest, project: String?, repositoryID: Int64) async throws {
         try await read { db in
             if let project { try Self.checkAcceptsUploads(db, project, repositoryID: repositoryID) }
             try Self.checkFilename(db, repositoryID: repositoryID, filename: filename, sha256: sha256)
@@ -213,7 +213,7 @@ extension ContentStore {
 extension ContentStore {
     /// The package with these bytes and this filename, if some repository holds it in one of
     /// its versions and does not have its project quarantined now (PEP 792).
-    public func file(sha256: String, filename: String) async throws -> Package? {
+    public func file(sha256: SHA256Digest, filename: String) async throws -> Package? {
         try await read { db in
             try Row.fetchOne(
                 db,
@@ -225,7 +225,7 @@ extension ContentStore {
                                     SELECT 1 FROM project_status s WHERE s.repository_id = rc.repository_id AND s.project = p.name_normalized
                                         AND s.status = 'quarantined' AND s.version_removed IS NULL))
                     """,
-                arguments: [sha256.lowercased(), filename]
+                arguments: [sha256, filename]
             ).map(Package.init(row:))
         }
     }

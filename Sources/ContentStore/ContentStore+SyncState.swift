@@ -1,3 +1,4 @@
+import PythonPackaging
 import GRDB
 
 /// What a repository last completed syncing from one upstream, so that a re-sync reads only

@@ -1,5 +1,5 @@
 import GRDB
-import PythonPackaging
+public import PythonPackaging
 
 extension ContentStore {
     /// Applies `changes` as a new version of the repository, in one transaction, and records
@@ -72,7 +72,7 @@ extension ContentStore {
     /// the filename was used before with other bytes.
     private static func claimFilename(_ db: Database, repositoryID: Int64, package: Row) throws {
         let filename: String = package["filename"]
-        let sha256: String = package["sha256"]
+        let sha256: SHA256Digest = package["sha256"]
         guard try !checkFilename(db, repositoryID: repositoryID, filename: filename, sha256: sha256) else { return }
         try db.cachedStatement(sql: "INSERT INTO repository_filename (repository_id, filename, sha256) VALUES (?, ?, ?)")
             .execute(arguments: [repositoryID, filename, sha256])
@@ -80,7 +80,7 @@ extension ContentStore {
 
     /// The sha256 each of `filenames` was held with in the repository, at any version; those it
     /// never held are absent.
-    public func filenameClaims(repositoryID: Int64, filenames: Set<String>) async throws -> [String: String] {
+    public func filenameClaims(repositoryID: Int64, filenames: Set<String>) async throws -> [String: SHA256Digest] {
         guard !filenames.isEmpty else { return [:] }
         let names = JSONValue.array(filenames.sorted().map(JSONValue.string)).rendered
         return try await read { db in
@@ -95,8 +95,8 @@ extension ContentStore {
     /// Whether the repository has held `filename` (with these bytes); throws a conflict if it
     /// held it with other bytes.
     @discardableResult
-    static func checkFilename(_ db: Database, repositoryID: Int64, filename: String, sha256: String) throws -> Bool {
-        guard let existing = try String.fetchOne(
+    static func checkFilename(_ db: Database, repositoryID: Int64, filename: String, sha256: SHA256Digest) throws -> Bool {
+        guard let existing = try SHA256Digest.fetchOne(
             db.cachedStatement(sql: "SELECT sha256 FROM repository_filename WHERE repository_id = ? AND filename = ?"), arguments: [repositoryID, filename])
         else { return false }
         guard existing == sha256 else {

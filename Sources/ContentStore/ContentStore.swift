@@ -1,3 +1,4 @@
+public import PythonPackaging
 import Foundation
 import Glibc
 import GRDB
@@ -25,7 +26,8 @@ public final class ContentStore: Sendable {
     /// process (`serve`) passes `removingInterruptedWrites` to delete what a crash left in
     /// `tmp/`; short commands do not, since another process may be writing there.
     public static func open(directory: FilePath, logger: Logger, removingInterruptedWrites: Bool = false) async throws -> ContentStore {
-        try await FileSystem.shared.createDirectory(at: directory, withIntermediateDirectories: true)
+        try await FileSystem.shared.createDirectory(at: directory, withIntermediateDirectories: true, permissions: .ownerReadWriteExecute)
+        try restrictAccess(to: directory, logger: logger)
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
@@ -38,12 +40,32 @@ public final class ContentStore: Sendable {
         return ContentStore(blobs: blobs, database: database, logger: logger)
     }
 
+    /// The database holds remote credentials and password hashes: its files are made readable
+    /// by their owner only (SQLite gives the `-wal` and `-shm` files the database file's mode,
+    /// so it is created with that mode before SQLite opens it). A data directory that others
+    /// can enter is reported, not changed: an operator may have opened it on purpose.
+    private static func restrictAccess(to directory: FilePath, logger: Logger) throws {
+        let database = directory.appending(databaseFilename).string
+        let descriptor = Glibc.open(database, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError(.io, "cannot open \(database) (errno \(errno)); check the data directory's owner and permissions")
+        }
+        Glibc.close(descriptor)
+        for suffix in ["", "-wal", "-shm"] { _ = chmod(database + suffix, 0o600) }
+        var info = stat()
+        if stat(directory.string, &info) == 0, info.st_mode & 0o077 != 0 {
+            logger.warning(
+                "the data directory can be read by other users, and its database holds remote credentials; run chmod 700 on it",
+                metadata: ["store.directory": "\(directory)"])
+        }
+    }
+
     /// Runs the schema migrations holding an exclusive lock on `migrate.lock`: GRDB's migrator
     /// guards one process only, and two processes starting together on one data directory
     /// after an upgrade (a server and a cron sync) must not apply the same migration twice.
     private static func migrate(_ database: DatabasePool, lockingIn directory: FilePath) throws {
         let path = directory.appending("migrate.lock").string
-        let descriptor = Glibc.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        let descriptor = Glibc.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StoreError(.io, "cannot open \(path) (errno \(errno)); check the data directory's permissions") }
         defer { Glibc.close(descriptor) }
         guard flock(descriptor, LOCK_EX) == 0 else { throw StoreError(.io, "cannot lock \(path) (errno \(errno))") }

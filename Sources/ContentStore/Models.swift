@@ -1,3 +1,5 @@
+public import PythonPackaging
+
 /// A repository: a named, versioned set of packages.
 public struct Repository: Sendable, Hashable {
     public let id: Int64
@@ -24,7 +26,7 @@ public struct Package: Sendable, Hashable {
     public let id: Int64
     public let uuid: String
     public let filename: String
-    public let sha256: String
+    public let sha256: SHA256Digest
     public let size: Int64
     public let md5: String?
     public let blake2b256: String?
@@ -39,7 +41,7 @@ public struct Package: Sendable, Hashable {
     /// The core metadata as Warehouse `info` members, rendered JSON (an object).
     public let metadataJSON: String
     /// The sha256 of the METADATA file served for PEP 658, when there is one.
-    public let metadataSHA256: String?
+    public let metadataSHA256: SHA256Digest?
     public let uploadTime: Timestamp
     /// For content recorded but not yet downloaded: where upstream serves it.
     public let upstreamURL: String?

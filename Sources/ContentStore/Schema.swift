@@ -1,4 +1,5 @@
 import GRDB
+import PythonPackaging
 
 /// The database schema, as migrations applied in order. Invariants live here: UNIQUE,
 /// NOT NULL, CHECK and foreign keys, so that no code path can store an impossible state.
@@ -20,8 +21,89 @@ enum Schema {
         migrator.registerMigration("5: on-demand content that is served but not kept (streamed)") { db in
             try db.execute(sql: "ALTER TABLE package ADD COLUMN keep_fetched INTEGER NOT NULL DEFAULT 1 CHECK (keep_fetched IN (0, 1))")
         }
+        // Rebuilds tables (SQLite cannot add a CHECK to a column), so foreign keys are checked
+        // once at the end rather than while the old table is dropped.
+        migrator.registerMigration("6: digests, times and upstream URLs checked by the schema", foreignKeyChecks: .deferred) { db in
+            try db.execute(sql: version6)
+        }
         return migrator
     }
+
+    /// A column holding a sha256: 64 lowercase hex digits (checked where read, and here).
+    private static func isDigest(_ column: String) -> String {
+        "(length(\(column)) = 64 AND \(column) NOT GLOB '*[^0-9a-f]*')"
+    }
+
+    /// A column holding microseconds since 1970 within years 1 to 9999 (`Timestamp.range`).
+    private static func isTime(_ column: String) -> String {
+        "(\(column) BETWEEN \(Timestamp.range.lowerBound.microseconds) AND \(Timestamp.range.upperBound.microseconds))"
+    }
+
+    /// Upstream file URLs: http or https only (the HTTP client would follow other schemes).
+    private static func isUpstreamURL(_ column: String) -> String {
+        "(\(column) IS NULL OR \(column) LIKE 'http://%' OR \(column) LIKE 'https://%')"
+    }
+
+    /// Version 6 rebuilds the tables that hold digests, with CHECKs: a digest that is not hex
+    /// (an upstream's PEP 658 hash once was stored as it came) must never become a blob path.
+    /// Rows from before that do not pass lose the offending value (no metadata file, no
+    /// upstream to fetch from) rather than the row.
+    private static let version6 = """
+        CREATE TABLE artifact_checked (
+            sha256 TEXT PRIMARY KEY CHECK \(isDigest("sha256")),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            md5 TEXT NOT NULL,
+            blake2b_256 TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        INSERT INTO artifact_checked SELECT * FROM artifact WHERE \(isDigest("sha256"));
+        DROP TABLE artifact;
+        ALTER TABLE artifact_checked RENAME TO artifact;
+
+        CREATE TABLE package_checked (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            filename TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK \(isDigest("sha256")),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            md5 TEXT,
+            blake2b_256 TEXT,
+            name TEXT NOT NULL,
+            name_normalized TEXT NOT NULL,
+            version TEXT NOT NULL,
+            packagetype TEXT NOT NULL,
+            python_version TEXT NOT NULL,
+            requires_python TEXT,
+            metadata TEXT NOT NULL,
+            metadata_sha256 TEXT CHECK (metadata_sha256 IS NULL OR \(isDigest("metadata_sha256"))),
+            upload_time INTEGER NOT NULL CHECK \(isTime("upload_time")),
+            upstream_url TEXT CHECK \(isUpstreamURL("upstream_url")),
+            created_at INTEGER NOT NULL,
+            keep_fetched INTEGER NOT NULL DEFAULT 1 CHECK (keep_fetched IN (0, 1)),
+            UNIQUE (filename, sha256)
+        );
+        INSERT INTO package_checked
+            SELECT id, uuid, filename, sha256, size, md5, blake2b_256, name, name_normalized, version, packagetype,
+                python_version, requires_python, metadata,
+                CASE WHEN \(isDigest("metadata_sha256")) THEN metadata_sha256 END,
+                min(max(upload_time, \(Timestamp.range.lowerBound.microseconds)), \(Timestamp.range.upperBound.microseconds)),
+                CASE WHEN \(isUpstreamURL("upstream_url")) THEN upstream_url END,
+                created_at, keep_fetched
+            FROM package;
+        DROP TABLE package;
+        ALTER TABLE package_checked RENAME TO package;
+        CREATE INDEX package_by_name ON package (name_normalized);
+
+        CREATE TABLE repository_filename_checked (
+            repository_id INTEGER NOT NULL REFERENCES repository (id) ON DELETE CASCADE,
+            filename TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK \(isDigest("sha256")),
+            PRIMARY KEY (repository_id, filename)
+        );
+        INSERT INTO repository_filename_checked SELECT * FROM repository_filename;
+        DROP TABLE repository_filename;
+        ALTER TABLE repository_filename_checked RENAME TO repository_filename;
+        """
 
     private static let version1 = """
         -- Raised by every write; servers poll it to notice changes made by other processes.

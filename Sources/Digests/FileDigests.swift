@@ -1,14 +1,14 @@
 import Crypto
+public import PythonPackaging
 
 /// The digests PyPI's JSON API lists for a file, and its size.
-public struct FileDigests: Sendable, Hashable, Codable {
-    /// Lowercase hex.
-    public let sha256: String
+public struct FileDigests: Sendable, Hashable {
+    public let sha256: PythonPackaging.SHA256Digest
     public let md5: String
     public let blake2b256: String
     public let size: Int64
 
-    public init(sha256: String, md5: String, blake2b256: String, size: Int64) {
+    public init(sha256: PythonPackaging.SHA256Digest, md5: String, blake2b256: String, size: Int64) {
         self.sha256 = sha256
         self.md5 = md5
         self.blake2b256 = blake2b256
@@ -46,11 +46,11 @@ public struct DigestHasher: Sendable {
     }
 
     /// The sha256 so far, without finishing the others (for a quick identity check).
-    public func currentSHA256() -> String { Hex.encode(sha256.finalize()) }
+    public func currentSHA256() -> PythonPackaging.SHA256Digest { PythonPackaging.SHA256Digest(bytes: Array(sha256.finalize())) }
 
     public func finalize() -> FileDigests {
         FileDigests(
-            sha256: Hex.encode(sha256.finalize()), md5: Hex.encode(md5.finalize()),
+            sha256: PythonPackaging.SHA256Digest(bytes: Array(sha256.finalize())), md5: Hex.encode(md5.finalize()),
             blake2b256: Hex.encode(blake2b.finalize()), size: size)
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import PythonPackaging
 import Synchronization
 import _NIOFileSystem
 
@@ -13,7 +14,7 @@ final class FileBodyCache: Sendable {
     private let state = Mutex<State>(State())
 
     private struct State {
-        var entries: [String: (body: ByteBuffer, lastUse: UInt64)] = [:]
+        var entries: [SHA256Digest: (body: ByteBuffer, lastUse: UInt64)] = [:]
         var bytes: Int64 = 0
         var clock: UInt64 = 0
     }
@@ -25,7 +26,7 @@ final class FileBodyCache: Sendable {
 
     /// The whole file, from memory or from disk (and then remembered when small); nil when
     /// the file is not small enough to keep, or does not exist.
-    func body(sha256: String, path: FilePath, size: Int64) async throws -> ByteBuffer? {
+    func body(sha256: SHA256Digest, path: FilePath, size: Int64) async throws -> ByteBuffer? {
         if let cached = cached(sha256) { return cached }
         guard size <= maximumFileSize, budget > 0 else { return nil }
         let body = try await FileSystem.shared.withFileHandle(forReadingAt: path) { handle in
@@ -36,7 +37,7 @@ final class FileBodyCache: Sendable {
     }
 
     /// The file's bytes if they are in memory.
-    func cached(_ sha256: String) -> ByteBuffer? {
+    func cached(_ sha256: SHA256Digest) -> ByteBuffer? {
         state.withLock { state in
             guard let entry = state.entries[sha256] else { return nil }
             state.clock += 1
@@ -45,7 +46,7 @@ final class FileBodyCache: Sendable {
         }
     }
 
-    private func remember(_ sha256: String, _ body: ByteBuffer) {
+    private func remember(_ sha256: SHA256Digest, _ body: ByteBuffer) {
         let size = Int64(body.readableBytes)
         state.withLock { state in
             guard state.entries[sha256] == nil else { return }

@@ -1,19 +1,19 @@
-import ContentStore
+import PythonPackaging
 
 /// IMF-fixdate (`Thu, 26 Nov 2026 07:13:44 GMT`) for `Last-Modified`.
 enum HTTPDate {
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// The time as an HTTP date; a time outside `Timestamp.range` (stored before it was
+    /// checked) is written as the nearest end of it.
     static func format(_ time: Timestamp) -> String {
-        let iso = time.iso8601
-        let seconds = time.microseconds >= 0 ? time.microseconds / 1_000_000 : (time.microseconds - 999_999) / 1_000_000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][Int(((days % 7) + 7) % 7)]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let characters = Array(iso)
-        let year = String(characters[0..<4])
-        let month = months[Int(String(characters[5..<7]))! - 1]
-        let day = String(characters[8..<10])
-        let clock = String(characters[11..<19])
-        return "\(weekday), \(day) \(month) \(year) \(clock) GMT"
+        let clamped = min(max(time, Timestamp.range.lowerBound), Timestamp.range.upperBound)
+        let parts = clamped.civil
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let year = String(parts.year)
+        return "\(weekdays[Int(parts.weekday)]), \(two(parts.day)) \(months[Int(parts.month) - 1]) "
+            + "\(String(repeating: "0", count: max(0, 4 - year.count)))\(year) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) GMT"
     }
 }
 

@@ -23,7 +23,7 @@ struct ServedFile: Sendable {
     let package: Package
     /// The `.metadata` file (PEP 658) rather than the distribution itself.
     let isMetadata: Bool
-    let sha256: String
+    let sha256: PythonPackaging.SHA256Digest
     /// The strong validator: the sha256, quoted.
     let etag: String
     /// `Content-Type`, `ETag`, `Last-Modified`, `Accept-Ranges` and `Cache-Control` (immutable).
@@ -36,7 +36,7 @@ struct ServedFile: Sendable {
         self.package = package
         self.isMetadata = isMetadata
         sha256 = isMetadata ? package.metadataSHA256 ?? package.sha256 : package.sha256
-        etag = "\"\(sha256)\""
+        etag = "\"\(sha256.hex)\""
         headers = [
             .contentType: "application/octet-stream", .eTag: etag,
             .lastModified: HTTPDate.format(package.uploadTime), .acceptRanges: "bytes", .cacheControl: "max-age=31536000, immutable, public",
@@ -139,7 +139,7 @@ final class IndexCache: Sendable {
     }
 
     /// The file at a `/packages/ab/cd/ef…/filename` location (or its `.metadata`).
-    func packageFile(sha256: String, filename: String) async throws -> ServedFile? {
+    func packageFile(sha256: PythonPackaging.SHA256Digest, filename: String) async throws -> ServedFile? {
         let key = FileLocation.path(sha256: sha256, filename: filename)
         let (cached, generation) = state.withLock { ($0.packageFiles[key], $0.generation) }
         if let cached { return cached }
@@ -214,9 +214,9 @@ extension SimpleProjectPage {
 
 /// The PyPI-style location of a stored file: `/packages/<2>/<2>/<60>/<filename>` from its sha256.
 enum FileLocation {
-    static func path(sha256: String, filename: String) -> String {
+    static func path(sha256: PythonPackaging.SHA256Digest, filename: String) -> String {
         // Digests are ASCII: slicing their UTF-8 avoids Character indexing.
-        let digits = sha256.utf8
+        let digits = sha256.hex.utf8
         return "/packages/" + String(decoding: digits.prefix(2), as: UTF8.self) + "/"
             + String(decoding: digits.dropFirst(2).prefix(2), as: UTF8.self) + "/"
             + String(decoding: digits.dropFirst(4), as: UTF8.self) + "/" + URLPath.escape(filename)

@@ -20,6 +20,9 @@ struct MultipartParser {
     private var buffer: [UInt8] = []
     private var state = State.preamble
     private let maximumHeaderSize = 16 * 1024
+    /// How many bytes of the headers being read were already searched for their end, so that
+    /// headers arriving a byte at a time are searched once, not once per byte.
+    private var headerBytesSearched = 0
 
     init(boundary: String) {
         delimiter = Array("\r\n--\(boundary)".utf8)
@@ -66,10 +69,13 @@ struct MultipartParser {
                     continue
                 }
                 guard buffer[cursor] == 0x0D, buffer[cursor + 1] == 0x0A else { throw .malformed("a boundary is not followed by a line break") }
-                guard let end = Self.find(Array("\r\n\r\n".utf8), in: buffer, from: cursor) else {
+                guard let end = Self.find(Array("\r\n\r\n".utf8), in: buffer, from: cursor + max(0, headerBytesSearched - 3)) else {
                     guard buffer.count - cursor <= maximumHeaderSize else { throw .malformed("a part's headers are too long") }
+                    // The headers start at `cursor`, which becomes 0 once the buffer drops what is before it.
+                    headerBytesSearched = buffer.count - cursor
                     break loop
                 }
+                headerBytesSearched = 0
                 let text = end > cursor ? String(decoding: buffer[(cursor + 2)..<end], as: UTF8.self) : ""
                 let (name, filename) = try Self.disposition(of: text)
                 events.append(.partStart(name: name, filename: filename))

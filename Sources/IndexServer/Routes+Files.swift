@@ -27,8 +27,9 @@ extension Routes {
         guard components.count == 4, let filename = URLPath.unescape(components[3]), Self.isServable(filename) else {
             throw HTTPFailure(.notFound, "No such file: file URLs are /packages/<ab>/<cd>/<rest of the sha256>/<filename>.")
         }
-        let sha256 = (components[0] + components[1] + components[2]).lowercased()
-        guard Hex.isHex(sha256, length: 64), let file = try await cache.packageFile(sha256: sha256, filename: filename) else {
+        guard let sha256 = SHA256Digest(hex: components[0] + components[1] + components[2]),
+            let file = try await cache.packageFile(sha256: sha256, filename: filename)
+        else {
             throw HTTPFailure(.notFound, "No file '\(filename)' with that digest is served here.")
         }
         return try await send(file, filename: filename, request, context, bodyWanted: bodyWanted)
@@ -51,7 +52,7 @@ extension Routes {
     private func send(_ file: ServedFile, filename: String, _ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
         var body = fileBodies.cached(file.sha256)
         // Only a file not in memory needs its path.
-        lazy var path = store.blobs.path(forSHA256: file.sha256)
+        lazy var path = store.blobs.path(for: file.sha256)
         let size: Int64
         if let body {
             size = Int64(body.readableBytes)

@@ -106,7 +106,7 @@ struct UploadForm: Sendable {
     /// The digests the client sent must match the bytes; at least one must be sent.
     func checkDigests(of digests: FileDigests) throws {
         let declared: [(String, String)] = [
-            ("sha256_digest", digests.sha256), ("md5_digest", digests.md5), ("blake2_256_digest", digests.blake2b256),
+            ("sha256_digest", digests.sha256.hex), ("md5_digest", digests.md5), ("blake2_256_digest", digests.blake2b256),
         ]
         var checked = 0
         for (field, actual) in declared {

@@ -73,8 +73,8 @@ struct WarehouseDocument {
         let package = entry.package
         return .object([
             ("comment_text", ""),
-            ("core-metadata", package.metadataSHA256.map { .object([("sha256", .string($0))]) } ?? false),
-            ("digests", .object([("blake2b_256", .optional(package.blake2b256)), ("md5", .optional(package.md5)), ("sha256", .string(package.sha256))])),
+            ("core-metadata", package.metadataSHA256.map { .object([("sha256", .string($0.hex))]) } ?? false),
+            ("digests", .object([("blake2b_256", .optional(package.blake2b256)), ("md5", .optional(package.md5)), ("sha256", .string(package.sha256.hex))])),
             ("downloads", -1),
             ("filename", .string(package.filename)),
             ("has_sig", false),

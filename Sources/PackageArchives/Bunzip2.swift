@@ -18,7 +18,7 @@ final class Bunzip2: StreamDecoder {
         guard status == BZ_OK else { throw ArchiveError(.corrupt, "libbz2 could not start (status \(status))") }
     }
 
-    func decode(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void) throws(ArchiveError) {
+    func decodeChunk(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void) throws(ArchiveError) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         var next = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self))
         var remaining = UInt32(input.count)

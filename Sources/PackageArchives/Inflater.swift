@@ -25,7 +25,7 @@ final class Inflater: StreamDecoder {
 
     /// Inflates `input` and passes each piece of output to `sink`; input after the end of a
     /// raw deflate stream is ignored.
-    func decode(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void) throws(ArchiveError) {
+    func decodeChunk(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void) throws(ArchiveError) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)
@@ -61,7 +61,15 @@ final class Inflater: StreamDecoder {
 /// CRC-32 as zip uses it.
 enum CRC32 {
     static func checksum(_ bytes: UnsafeRawBufferPointer, previous: UInt = 0) -> UInt {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return previous }
-        return crc32(previous, base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
+        guard let base = bytes.baseAddress else { return previous }
+        var crc = previous
+        var start = 0
+        // zlib counts the length in 32 bits: a chunk at a time.
+        while start < bytes.count {
+            let length = min(chunkLimit, bytes.count - start)
+            crc = crc32(crc, (base + start).assumingMemoryBound(to: Bytef.self), uInt(length))
+            start += length
+        }
+        return crc
     }
 }

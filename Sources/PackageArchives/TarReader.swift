@@ -127,7 +127,10 @@ struct TarReader {
             switch metaKind {
             case UInt8(ascii: "L"): pendingLongName = text
             case UInt8(ascii: "K"): pendingLongLink = text
-            case UInt8(ascii: "x"): pendingPax.merge(try Self.paxRecords(metaBuffer)) { $1 }
+            case UInt8(ascii: "x"):
+                // Only the keys read are kept: headers in a row must not pile up in memory.
+                let records = try Self.paxRecords(metaBuffer).filter { ["path", "linkpath", "size"].contains($0.key) }
+                pendingPax.merge(records) { $1 }
             default: _ = try Self.paxRecords(metaBuffer)  // global records: checked, not applied per entry
             }
             metaKind = 0
@@ -188,7 +191,7 @@ struct TarReader {
         var at = 0
         while at < data.count {
             guard let space = data[at...].firstIndex(of: UInt8(ascii: " ")),
-                let length = Int(String(decoding: data[at..<space], as: UTF8.self)), length > 0, at + length <= data.count,
+                let length = Int(String(decoding: data[at..<space], as: UTF8.self)), length > space - at + 1, length <= data.count - at,
                 data[at + length - 1] == UInt8(ascii: "\n")
             else { throw ArchiveError(.corrupt, "a pax extended header is malformed") }
             let record = data[(space + 1)..<(at + length - 1)]

@@ -17,7 +17,7 @@ final class XZDecoder: StreamDecoder {
 
     deinit { lzma_end(&stream) }
 
-    func decode(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void) throws(ArchiveError) {
+    func decodeChunk(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void) throws(ArchiveError) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         stream.next_in = base.assumingMemoryBound(to: UInt8.self)
         stream.avail_in = input.count

@@ -11,7 +11,7 @@ func concurrentMap<Item: Sendable, Mapped: Sendable>(
             next += 1
             group.addTask { (index, await body(items[index])) }
         }
-        for _ in 0..<max(1, limit) { startNext() }
+        for _ in 0..<min(max(1, limit), items.count) { startNext() }
         while let (index, value) = await group.next() {
             results[index] = value
             startNext()

@@ -44,6 +44,10 @@ struct DependencyClosure: Sendable {
         var failures: [SyncFailure] = []
     }
 
+    /// The most distinct requirements a closure follows: real closures have hundreds; a crafted
+    /// metadata file can name thousands per release.
+    static let maximumRequirements = 20_000
+
     func resolve(_ roots: [Requirement], listed: [String: UpstreamProjectEntry]) async -> Result {
         var result = Result()
         var seen = Set<String>()
@@ -59,14 +63,19 @@ struct DependencyClosure: Sendable {
                 return await readPage(entry)
             }
             for (project, read) in zip(unread, reads) { result.pages[project] = read }
+            // One entry per file and extras, however many requirers select that release.
             var wanted: [(file: UpstreamFile, extras: [String])] = []
+            var wantedKeys = Set<String>()
             for requirement in fresh {
                 guard case .read(let page, _, _)? = result.pages[ProjectName.normalize(requirement.name)] else { continue }
                 var narrowed = filter
                 narrowed.includes = [requirement]
                 let files = narrowed.select(page.files, project: ProjectName.normalize(requirement.name), now: now)
+                let extras = requirement.normalizedExtras.sorted()
                 for release in Dictionary(grouping: files, by: { $0.distribution?.versionText ?? "" }).values {
-                    if let file = Self.metadataSource(release) { wanted.append((file, requirement.normalizedExtras.sorted())) }
+                    if let file = Self.metadataSource(release), wantedKeys.insert(file.filename + "[" + extras.joined(separator: ",")).inserted {
+                        wanted.append((file, extras))
+                    }
                 }
             }
             var firstSeen: [String: UpstreamFile] = [:]
@@ -87,7 +96,21 @@ struct DependencyClosure: Sendable {
                     result.failures.append(failure)
                 }
             }
-            level = wanted.flatMap { item in (requiresDist[item.file.filename] ?? []).filter { targets.applies($0, extras: item.extras) } }
+            var next: [String: Requirement] = [:]
+            for item in wanted {
+                for requirement in requiresDist[item.file.filename] ?? [] where targets.applies(requirement, extras: item.extras) {
+                    let key = Self.key(requirement)
+                    if !seen.contains(key) { next[key] = requirement }
+                }
+            }
+            guard seen.count + next.count <= Self.maximumRequirements else {
+                result.failures.append(
+                    SyncFailure(
+                        subject: "dependencies",
+                        .badResponse("the dependencies of the included releases name more than \(Self.maximumRequirements) requirements; narrow the include list")))
+                break
+            }
+            level = next.keys.sorted().compactMap { next[$0] }
         }
         return result
     }

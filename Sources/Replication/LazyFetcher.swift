@@ -47,7 +47,7 @@ public final class LazyFetcher: Sendable {
             let file = UpstreamFile(filename: package.filename, url: url, sha256: package.sha256, size: package.size)
             return try await client().download(file, into: store.blobs).path.string
         }
-        let key = package.sha256 + (metadata ? ".metadata" : "")
+        let key = package.sha256.hex + (metadata ? ".metadata" : "")
         let task = inFlight.withLock { running in
             if let task = running[key] { return task }
             let task = Task {

@@ -113,14 +113,23 @@ public struct RemoteDefinition: Codable, Sendable, Hashable {
         if !withDependencies, !(targetPythons.isEmpty && targetPlatforms.isEmpty) {
             throw .configuration("target Pythons and platforms apply to syncs with dependencies; add --with-dependencies")
         }
+        guard (1...256).contains(downloadConcurrency) else {
+            throw .configuration("download concurrency \(downloadConcurrency) is out of range; give 1 to 256 files at once")
+        }
+        guard (1...86_400).contains(timeout) else {
+            throw .configuration("timeout \(timeout) is out of range; give 1 to 86400 seconds")
+        }
+        guard (0...100).contains(maxRetries) else {
+            throw .configuration("max retries \(maxRetries) is out of range; give 0 to 100")
+        }
         let filter = RemoteFilter(
             includes: try includes.map(Self.requirement), excludes: try excludes.map(Self.requirement), prereleases: prereleases,
             packageTypes: Set(packageTypes), excludePlatforms: platforms, keepLatestPackages: max(0, keepLatestPackages),
             minimumAgeSeconds: max(0, minAgeSeconds))
         let connection = ConnectionSettings(
             username: username, password: password, proxyURL: proxyURL, caCertificatePath: caCert, clientCertificatePath: clientCert,
-            clientKeyPath: clientKey, tlsValidation: tlsValidation, timeoutSeconds: max(1, timeout), maxRetries: max(0, maxRetries),
-            downloadConcurrency: max(1, downloadConcurrency))
+            clientKeyPath: clientKey, tlsValidation: tlsValidation, timeoutSeconds: timeout, maxRetries: maxRetries,
+            downloadConcurrency: downloadConcurrency)
         return SyncRequest(
             upstream: try UpstreamIndex(url: url), filter: filter, connection: connection, mirror: mirror, distribution: distribution,
             dependencies: withDependencies ? DependencyTargets(pythons: targetPythons, platforms: targetPlatforms) : nil, policy: chosenPolicy)

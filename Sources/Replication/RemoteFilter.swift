@@ -1,4 +1,4 @@
-public import ContentStore
+import ContentStore
 public import PythonPackaging
 
 /// What of an upstream to mirror, with pulp_python's remote fields: `includes`/`excludes` as
@@ -44,7 +44,7 @@ public struct RemoteFilter: Sendable, Hashable {
 
     /// The files of one project to mirror, as of `now`; files whose names belong to another
     /// project are never taken from its page.
-    public func select(_ files: [UpstreamFile], project normalized: String, now: Timestamp) -> [UpstreamFile] {
+    public func select<File: OfferedFile>(_ files: [File], project normalized: String, now: Timestamp) -> [File] {
         guard wants(project: normalized) else { return [] }
         let includeSpecifiers = includes.filter { ProjectName.normalize($0.name) == normalized }.map(\.specifier)
         let excludeSpecifiers = excludes.filter { ProjectName.normalize($0.name) == normalized }.map(\.specifier)

@@ -1,5 +1,4 @@
 import ContentStore
-import Digests
 import Foundation
 import PythonPackaging
 
@@ -19,66 +18,85 @@ enum SimplePageReader {
                 projects: document.projects.map { UpstreamProjectEntry(name: $0.name, serial: $0.lastSerial) },
                 serial: document.meta?.lastSerial ?? serialHeader)
         }
-        let anchors = HTMLAnchors.read(String(decoding: body, as: UTF8.self))
         return UpstreamRoot(
-            projects: anchors.compactMap { anchor in
-                let name = anchor.text.trimmingCharacters(in: .whitespacesAndNewlines)
-                return name.isEmpty ? nil : UpstreamProjectEntry(name: name, serial: nil)
-            },
+            projects: HTMLAnchors.texts(body).compactMap { name in name.isEmpty ? nil : UpstreamProjectEntry(name: name, serial: nil) },
             serial: serialHeader)
     }
 
-    /// A project page. Files that declare no sha256 cannot be verified; their names are
-    /// returned apart so that the sync reports them.
+    /// A project page. Files that cannot be mirrored faithfully (no sha256 to verify them
+    /// by, an impossible size, a link that is not http or https) are returned apart, with the
+    /// reason, so that the sync reports them.
     static func project(
         _ body: [UInt8], contentType: String?, serialHeader: Int64?, page: String, fallbackName: String
-    ) throws(ReplicationError) -> (project: UpstreamProject, unverifiable: [String]) {
+    ) throws(ReplicationError) -> (project: UpstreamProject, refused: [RefusedFile]) {
         var files: [UpstreamFile] = []
-        var unverifiable: [String] = []
+        var refused: [RefusedFile] = []
         if isJSON(contentType) {
             let document: ProjectDocument = try decode(body, page: page)
             for file in document.files {
-                guard let url = UpstreamIndex.resolve(file.url, against: page) else { continue }
-                guard let sha256 = file.hashes["sha256"], Hex.isHex(sha256, length: 64) else {
-                    unverifiable.append(file.filename)
-                    continue
+                let offered = offer(
+                    filename: file.filename, href: file.url, page: page, sha256: file.hashes["sha256"], size: file.size,
+                    uploadTime: file.uploadTime, requiresPython: file.requiresPython, yanked: file.yanked?.state ?? .notYanked,
+                    metadata: (file.coreMetadata ?? file.distInfoMetadata)?.sha256)
+                switch offered {
+                case .success(let file): files.append(file)
+                case .failure(let refusal): refused.append(refusal)
                 }
-                files.append(
-                    UpstreamFile(
-                        filename: file.filename, url: url, sha256: sha256, size: file.size,
-                        uploadTime: file.uploadTime.flatMap(Timestamp.init(iso8601:)), requiresPython: file.requiresPython,
-                        yanked: file.yanked?.state ?? .notYanked, coreMetadataSHA256: (file.coreMetadata ?? file.distInfoMetadata)?.sha256))
             }
             let status = document.projectStatus
             return (
                 UpstreamProject(
                     name: document.name, files: files, serial: document.meta?.lastSerial ?? serialHeader, status: status?.known ?? .active,
                     statusReason: status?.reason),
-                unverifiable
+                refused
             )
         }
-        let html = String(decoding: body, as: UTF8.self)
-        for anchor in HTMLAnchors.read(html) {
+        for anchor in HTMLAnchors.read(body) {
             guard let href = anchor.attributes["href"], let url = UpstreamIndex.resolve(href, against: page) else { continue }
             let path = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
             let filename = path.split(separator: "/").last.map { String($0).removingPercentEncoding ?? String($0) } ?? anchor.text
-            guard let sha256 = fragmentHash(href), Hex.isHex(sha256, length: 64) else {
-                unverifiable.append(filename)
-                continue
-            }
             let yanked: YankState = anchor.attributes["data-yanked"].map { .yanked(reason: $0.isEmpty ? nil : $0) } ?? .notYanked
             let metadata = anchor.attributes["data-core-metadata"] ?? anchor.attributes["data-dist-info-metadata"]
-            files.append(
-                UpstreamFile(
-                    filename: filename, url: url, sha256: sha256, requiresPython: anchor.attributes["data-requires-python"],
-                    yanked: yanked, coreMetadataSHA256: metadata.flatMap(metadataHash)))
+            let offered = offer(
+                filename: filename, href: href, page: page, sha256: fragmentHash(href), size: nil, uploadTime: nil,
+                requiresPython: anchor.attributes["data-requires-python"], yanked: yanked, metadata: metadata.flatMap(metadataHash))
+            switch offered {
+            case .success(let file): files.append(file)
+            case .failure(let refusal): refused.append(refusal)
+            }
         }
-        let meta = HTMLAnchors.meta(html)
+        let meta = HTMLAnchors.meta(body)
         let status = meta["pypi:project-status"].flatMap { ProjectStatus(rawValue: $0.lowercased()) } ?? .active
         return (
             UpstreamProject(name: fallbackName, files: files, serial: serialHeader, status: status, statusReason: meta["pypi:project-status-reason"]),
-            unverifiable
+            refused
         )
+    }
+
+    /// One file as a page declares it, checked: its link resolves to http or https, its sha256
+    /// is 64 hex digits, its size is not negative. What is merely unusable is dropped rather
+    /// than refused: a PEP 658 hash that is not hex (no metadata is offered then) and an
+    /// upload time that is not a time in years 1 to 9999.
+    private static func offer(
+        filename: String, href: String, page: String, sha256: String?, size: Int64?, uploadTime: String?, requiresPython: String?,
+        yanked: YankState, metadata: String?
+    ) -> Result<UpstreamFile, RefusedFile> {
+        guard let url = UpstreamIndex.resolve(href, against: page), UpstreamIndex.isHTTP(url) else {
+            return .failure(RefusedFile(filename: filename, reason: "its link is not an http or https URL"))
+        }
+        guard let text = sha256 else {
+            return .failure(RefusedFile(filename: filename, reason: "upstream declares no sha256 for it, so it cannot be verified"))
+        }
+        guard let digest = SHA256Digest(hex: text) else {
+            return .failure(RefusedFile(filename: filename, reason: "upstream declares a sha256 that is not 64 hexadecimal digits"))
+        }
+        if let size, size < 0 {
+            return .failure(RefusedFile(filename: filename, reason: "upstream declares a negative size (\(size))"))
+        }
+        return .success(
+            UpstreamFile(
+                filename: filename, url: url, sha256: digest, size: size, uploadTime: uploadTime.flatMap(Timestamp.init(iso8601:)),
+                requiresPython: requiresPython, yanked: yanked, coreMetadataSHA256: metadata.flatMap { SHA256Digest(hex: $0) }))
     }
 
     private static func decode<Document: Decodable>(_ body: [UInt8], page: String) throws(ReplicationError) -> Document {
@@ -89,18 +107,18 @@ enum SimplePageReader {
         }
     }
 
-    /// `sha256=HEX` in a link's fragment.
+    /// `sha256=HEX` in a link's fragment, as written.
     private static func fragmentHash(_ href: String) -> String? {
         guard let hash = href.firstIndex(of: "#") else { return nil }
         for part in href[href.index(after: hash)...].split(separator: "&") where part.hasPrefix("sha256=") {
-            return String(part.dropFirst(7)).lowercased()
+            return String(part.dropFirst(7))
         }
         return nil
     }
 
     /// A `data-core-metadata` value: `sha256=HEX` names the hash; `true` offers the file unhashed.
     private static func metadataHash(_ value: String) -> String? {
-        value.hasPrefix("sha256=") ? String(value.dropFirst(7)).lowercased() : nil
+        value.hasPrefix("sha256=") ? String(value.dropFirst(7)) : nil
     }
 }
 
@@ -166,7 +184,7 @@ private struct MetadataOffer: Decodable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let hashes = try? container.decode([String: String].self) {
-            sha256 = hashes["sha256"]?.lowercased()
+            sha256 = hashes["sha256"]
         } else {
             sha256 = nil
         }

@@ -4,10 +4,10 @@ public import PythonPackaging
 public struct LocalFile: Sendable, Hashable {
     public var packageID: Int64
     public var filename: String
-    public var sha256: String
+    public var sha256: SHA256Digest
     public var yanked: YankState
 
-    public init(packageID: Int64, filename: String, sha256: String, yanked: YankState) {
+    public init(packageID: Int64, filename: String, sha256: SHA256Digest, yanked: YankState) {
         self.packageID = packageID
         self.filename = filename
         self.sha256 = sha256
@@ -45,7 +45,7 @@ public enum SyncPlanner {
     ///   - claimed: filenames the repository held at any time, with their sha256: a filename
     ///     keeps its bytes, so another file under one of them is a conflict, not an addition.
     public static func plan(
-        offered: [String: [UpstreamFile]], local: [String: [LocalFile]], mirror: Bool, claimed: [String: String] = [:]
+        offered: [String: [UpstreamFile]], local: [String: [LocalFile]], mirror: Bool, claimed: [String: SHA256Digest] = [:]
     ) -> SyncPlan {
         var plan = SyncPlan()
         for (project, listed) in offered.sorted(by: { $0.key < $1.key }) {

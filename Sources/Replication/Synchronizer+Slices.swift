@@ -34,15 +34,13 @@ extension Synchronizer {
             case .failed(let failure):
                 tally.failures.append(failure)
                 tally.failedProjects.insert(entry.normalized)
-            case .read(let project, let unverifiable, let etag):
+            case .read(let project, let refused, let etag):
                 offered[entry.normalized] = step.filter.select(project.files, project: entry.normalized, now: step.now)
                 if project.status != .active || project.statusReason != nil {
                     statuses[entry.normalized] = ProjectStatusChange(project.status, reason: project.statusReason)
                 }
-                let withoutHash = step.filter.select(
-                    unverifiable.map { UpstreamFile(filename: $0, url: "", sha256: "") }, project: entry.normalized, now: step.now)
-                for file in withoutHash {
-                    tally.failures.append(SyncFailure(subject: file.filename, .badResponse("upstream declares no sha256 for it, so it cannot be verified")))
+                for file in step.filter.select(refused, project: entry.normalized, now: step.now) {
+                    tally.failures.append(SyncFailure(subject: file.filename, .badResponse(file.reason)))
                     tally.failedProjects.insert(entry.normalized)
                 }
                 let cutoff = step.now.microseconds - step.filter.minimumAgeSeconds * 1_000_000

@@ -271,7 +271,7 @@ public struct Synchronizer: Sendable {
     }
 
     enum ProjectRead: Sendable {
-        case read(UpstreamProject, unverifiable: [String], etag: String?)
+        case read(UpstreamProject, refused: [RefusedFile], etag: String?)
         case notModified
         case gone
         case failed(SyncFailure)
@@ -288,14 +288,14 @@ public struct Synchronizer: Sendable {
                 case 200: break
                 default: throw ReplicationError.badResponse("\(url) answered \(response.status)")
                 }
-                let (project, unverifiable) = try SimplePageReader.project(
+                let (project, refused) = try SimplePageReader.project(
                     response.body, contentType: response.contentType, serialHeader: response.serial, page: url, fallbackName: entry.name)
                 if let listed = entry.serial, let serial = project.serial, serial < listed {
                     try await Task.sleep(for: .milliseconds(500 * (1 << min(attempt, 5))))
                     continue
                 }
                 progress(.projectRead(entry.normalized))
-                return .read(project, unverifiable: unverifiable, etag: response.etag)
+                return .read(project, refused: refused, etag: response.etag)
             }
             throw ReplicationError.stale("\(url) keeps serving a page older than the serial \(entry.serial ?? 0) the listing names; it was not applied")
         } catch let error as ReplicationError {

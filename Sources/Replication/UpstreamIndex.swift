@@ -36,5 +36,12 @@ public struct UpstreamIndex: Sendable, Hashable, CustomStringConvertible {
         return components.string
     }
 
+    /// Whether an absolute URL is http or https: the only schemes files are fetched over (the
+    /// HTTP client speaks others, such as `http+unix`, that an upstream must not pick).
+    static func isHTTP(_ url: String) -> Bool {
+        let lowered = url.prefix(8).lowercased()
+        return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
+    }
+
     public var description: String { url }
 }

@@ -1,4 +1,3 @@
-public import ContentStore
 public import PythonPackaging
 
 /// A project as the upstream's index root lists it.
@@ -31,7 +30,7 @@ public struct UpstreamFile: Sendable, Hashable {
     public var filename: String
     /// Absolute download URL, without fragment.
     public var url: String
-    public var sha256: String
+    public var sha256: SHA256Digest
     /// Declared size (PEP 700); nil on pages that do not say.
     public var size: Int64?
     /// Upstream upload time (PEP 700); nil on pages that do not say.
@@ -39,24 +38,45 @@ public struct UpstreamFile: Sendable, Hashable {
     public var requiresPython: String?
     public var yanked: YankState
     /// The sha256 of the PEP 658 metadata file, when the upstream serves one.
-    public var coreMetadataSHA256: String?
+    public var coreMetadataSHA256: SHA256Digest?
 
     public init(
-        filename: String, url: String, sha256: String, size: Int64? = nil, uploadTime: Timestamp? = nil, requiresPython: String? = nil,
-        yanked: YankState = .notYanked, coreMetadataSHA256: String? = nil
+        filename: String, url: String, sha256: SHA256Digest, size: Int64? = nil, uploadTime: Timestamp? = nil, requiresPython: String? = nil,
+        yanked: YankState = .notYanked, coreMetadataSHA256: SHA256Digest? = nil
     ) {
         self.filename = filename
         self.url = url
-        self.sha256 = sha256.lowercased()
+        self.sha256 = sha256
         self.size = size
         self.uploadTime = uploadTime
         self.requiresPython = requiresPython
         self.yanked = yanked
         self.coreMetadataSHA256 = coreMetadataSHA256
     }
+}
 
+/// A file an upstream page offers that cannot be mirrored, and why (reported per file).
+public struct RefusedFile: Error, Sendable, Hashable {
+    public var filename: String
+    public var reason: String
+}
+
+/// What a filter looks at in a file an upstream offers.
+public protocol OfferedFile {
+    var filename: String { get }
+    /// The upstream upload time, when the page says.
+    var uploadTime: Timestamp? { get }
+}
+
+extension OfferedFile {
     /// The filename read as a distribution filename, or nil for files no installer would use.
     public var distribution: DistributionFilename? { try? DistributionFilename(parsing: filename) }
+}
+
+extension UpstreamFile: OfferedFile {}
+
+extension RefusedFile: OfferedFile {
+    public var uploadTime: Timestamp? { nil }
 }
 
 /// One project page of the upstream.

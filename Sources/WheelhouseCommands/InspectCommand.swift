@@ -54,10 +54,10 @@ public struct InspectCommand: ParsableCommand {
                 ("packagetype", .string(inspected.filename.packageType)),
                 ("python_version", .string(inspected.filename.pythonVersion)),
                 ("size", .integer(digests.size)),
-                ("sha256", .string(digests.sha256)),
+                ("sha256", .string(digests.sha256.hex)),
                 ("md5", .string(digests.md5)),
                 ("blake2b_256", .string(digests.blake2b256)),
-                ("metadata_sha256", .string(metadataDigest.sha256)),
+                ("metadata_sha256", .string(metadataDigest.sha256.hex)),
                 ("metadata_path", .string(inspected.archive.metadataPath)),
             ]
             members += inspected.metadata.warehouseInfoMembers.filter { $0.0 != "name" && $0.0 != "version" }

@@ -68,9 +68,9 @@ extension PackageInVersion {
     var json: JSONValue {
         .object([
             ("filename", .string(package.filename)), ("name", .string(package.name)), ("version", .string(package.version)),
-            ("packagetype", .string(package.packageType)), ("sha256", .string(package.sha256)), ("size", .integer(package.size)),
+            ("packagetype", .string(package.packageType)), ("sha256", .string(package.sha256.hex)), ("size", .integer(package.size)),
             ("upload_time", .string(package.uploadTime.iso8601)), ("yanked", .bool(yanked)), ("yanked_reason", .optional(yankedReason)),
-            ("requires_python", .optional(package.requiresPython)), ("metadata_sha256", .optional(package.metadataSHA256)),
+            ("requires_python", .optional(package.requiresPython)), ("metadata_sha256", .optional(package.metadataSHA256?.hex)),
         ])
     }
 }

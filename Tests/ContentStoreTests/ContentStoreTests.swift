@@ -1,4 +1,5 @@
 import ContentStore
+import PythonPackaging
 import Foundation
 import Testing
 import TestSupport
@@ -22,11 +23,11 @@ struct ContentStoreTests {
         let fixture = try await StoreFixture.make()
         defer { fixture.remove() }
         let package = try await fixture.ingestCorpus("requests-2.32.3-py3-none-any.whl")
-        #expect(package.sha256 == "70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6")
+        #expect(package.sha256.hex == "70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6")
         #expect(package.nameNormalized == "requests" && package.version == "2.32.3" && package.packageType == "bdist_wheel")
         #expect(package.requiresPython == ">=3.8")
-        #expect(package.metadataSHA256 == "658ee8454c1e2e76fb8c2127116f61156b3b22941b3559c00389dca70038581a")
-        let path = fixture.store.blobs.path(forSHA256: package.sha256)
+        #expect(package.metadataSHA256?.hex == "658ee8454c1e2e76fb8c2127116f61156b3b22941b3559c00389dca70038581a")
+        let path = fixture.store.blobs.path(for: package.sha256)
         #expect(FileManager.default.fileExists(atPath: path.string))
         #expect(try await fixture.store.blobs.contains(sha256: package.metadataSHA256!))
         let again = try await fixture.ingestCorpus("requests-2.32.3-py3-none-any.whl")
@@ -197,15 +198,17 @@ struct ContentStoreTests {
         #expect(try await fixture.store.verify(username: "admin", password: "s3cret"))
     }
 
-    @Test("timestamps print and read ISO 8601 as indexes write it")
-    func timestamps() {
-        let time = Timestamp(microseconds: 1_725_019_201_123_456)
-        #expect(time.iso8601 == "2024-08-30T12:00:01.123456Z")
-        #expect(Timestamp(iso8601: "2024-08-30T12:00:01.123456Z") == time)
-        #expect(Timestamp(iso8601: "2024-08-30 14:00:01.123456+02:00") == time)
-        #expect(Timestamp(iso8601: "2024-08-30T12:00:01Z")?.microseconds == 1_725_019_201_000_000)
-        #expect(Timestamp(iso8601: "2024-08-30T12:00:01.5Z")?.microseconds == 1_725_019_201_500_000)
-        #expect(Timestamp(iso8601: "1969-12-31T23:59:59Z")?.microseconds == -1_000_000)
-        #expect(Timestamp(iso8601: "yesterday") == nil)
+    @Test("a new data directory and its database are readable by their owner only, whatever the umask")
+    func privateFiles() async throws {
+        let fixture = try await StoreFixture.make()
+        defer { fixture.remove() }
+        _ = try await fixture.store.createRepository(name: "touch")
+        func mode(_ path: String) throws -> Int {
+            try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        }
+        #expect(try mode(fixture.directory.path) == 0o700)
+        for name in [ContentStore.databaseFilename, ContentStore.databaseFilename + "-wal", "migrate.lock"] {
+            #expect(try mode(fixture.directory.appendingPathComponent(name).path) == 0o600, "\(name)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ContentStore
+import PythonPackaging
 import Foundation
 import Logging
 import NIOCore

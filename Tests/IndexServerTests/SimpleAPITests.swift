@@ -110,7 +110,8 @@ struct SimpleAPITests {
         defer { fixture.remove() }
         let package = try await fixture.add(corpus: "six-1.16.0-py2.py3-none-any.whl")
         let json: HTTPFields = [.accept: "application/vnd.pypi.simple.v1+json"]
-        let download = "/packages/\(package.sha256.prefix(2))/\(package.sha256.dropFirst(2).prefix(2))/\(package.sha256.dropFirst(4))/\(package.filename)"
+        let hex = package.sha256.hex
+        let download = "/packages/\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))/\(hex.dropFirst(4))/\(package.filename)"
         try await fixture.test { client in
             let active = try await client.execute(uri: "/pypi/default/simple/six/", method: .get, headers: json)
             #expect((try active.json()["project-status"] as? [String: String]) == ["status": "active"])

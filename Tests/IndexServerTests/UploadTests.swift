@@ -16,7 +16,7 @@ struct UploadTests {
 
     /// twine's form for `demo-1.0-py3-none-any.whl` with these bytes.
     static func demoUpload(_ bytes: [UInt8]) -> MultipartBuilder {
-        .upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes))
+        .upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes).hex)
     }
 
     func post(_ client: any TestClientProtocol, _ form: MultipartBuilder, authorized: Bool = true, path: String = "/pypi/default/legacy/") async throws -> TestResponse {
@@ -49,8 +49,8 @@ struct UploadTests {
         let original = Self.wheel()
         let rebuilt = Self.wheel(author: "someone else")
         try await fixture.test { client in
-            _ = try await post(client, .upload(filename: "demo-1.0-py3-none-any.whl", data: original, name: "demo", version: "1.0", sha256: Digest.sha256(original)))
-            let refused = try await post(client, .upload(filename: "demo-1.0-py3-none-any.whl", data: rebuilt, name: "demo", version: "1.0", sha256: Digest.sha256(rebuilt)))
+            _ = try await post(client, .upload(filename: "demo-1.0-py3-none-any.whl", data: original, name: "demo", version: "1.0", sha256: Digest.sha256(original).hex))
+            let refused = try await post(client, .upload(filename: "demo-1.0-py3-none-any.whl", data: rebuilt, name: "demo", version: "1.0", sha256: Digest.sha256(rebuilt).hex))
             #expect(refused.status == .badRequest)
             #expect(refused.text.hasPrefix("File already exists"))
             let file = try await client.execute(uri: "/pulp/content/default/demo-1.0-py3-none-any.whl", method: .get)
@@ -115,24 +115,24 @@ struct UploadTests {
             #expect(wrongDigest.status == .badRequest && wrongDigest.text.contains("does not match"))
             let noDigest = try await post(client, .upload(filename: filename, data: bytes, name: "demo", version: "1.0", sha256: nil))
             #expect(noDigest.status == .badRequest && noDigest.text.contains("at least one message digest"))
-            let form = MultipartBuilder.upload(filename: filename, data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes))
+            let form = MultipartBuilder.upload(filename: filename, data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes).hex)
             let truncated = try await client.execute(
                 uri: "/pypi/default/legacy/", method: .post, headers: [.contentType: form.contentType] + ServerFixture.authorization,
                 body: ByteBuffer(bytes: form.build().dropLast(40)))
             #expect(truncated.status == .badRequest && truncated.text.contains("closing boundary"))
             let garbage = Array("not a zip file at all".utf8)
-            let bad = try await post(client, .upload(filename: filename, data: garbage, name: "demo", version: "1.0", sha256: Digest.sha256(garbage)))
+            let bad = try await post(client, .upload(filename: filename, data: garbage, name: "demo", version: "1.0", sha256: Digest.sha256(garbage).hex))
             #expect(bad.status == .badRequest && bad.text.contains("refused"))
-            let otherName = try await post(client, .upload(filename: filename, data: bytes, name: "other", version: "1.0", sha256: Digest.sha256(bytes)))
+            let otherName = try await post(client, .upload(filename: filename, data: bytes, name: "other", version: "1.0", sha256: Digest.sha256(bytes).hex))
             #expect(otherName.status == .badRequest && otherName.text.contains("names the project"))
             var noAction = MultipartBuilder()
-            noAction.field("sha256_digest", Digest.sha256(bytes))
+            noAction.field("sha256_digest", Digest.sha256(bytes).hex)
             noAction.file("content", filename: filename, bytes)
             #expect(try await post(client, noAction).status == .badRequest)
             let huge = [UInt8](repeating: 1, count: (1 << 20) + 10)
-            let tooLarge = try await post(client, .upload(filename: filename, data: huge, name: "demo", version: "1.0", sha256: Digest.sha256(huge)))
+            let tooLarge = try await post(client, .upload(filename: filename, data: huge, name: "demo", version: "1.0", sha256: Digest.sha256(huge).hex))
             #expect(tooLarge.status == .contentTooLarge)
-            let unsafe = try await post(client, .upload(filename: "../demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes)))
+            let unsafe = try await post(client, .upload(filename: "../demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes).hex))
             #expect(unsafe.status == .badRequest)
         }
         #expect(try await fixture.store.repository(named: "default").latestVersion == 0)
@@ -171,7 +171,7 @@ struct UploadTests {
         let bytes = Self.wheel()
         try await fixture.test { client in
             let refused = try await post(
-                client, .upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes)),
+                client, .upload(filename: "demo-1.0-py3-none-any.whl", data: bytes, name: "demo", version: "1.0", sha256: Digest.sha256(bytes).hex),
                 path: "/pypi/frozen/legacy/")
             #expect(refused.status == .badRequest && refused.text.contains("does not accept uploads"))
         }
@@ -180,5 +180,5 @@ struct UploadTests {
 
 /// Digests of test bytes.
 enum Digest {
-    static func sha256(_ bytes: [UInt8]) -> String { FileDigests.of(bytes).sha256 }
+    static func sha256(_ bytes: [UInt8]) -> SHA256Digest { FileDigests.of(bytes).sha256 }
 }

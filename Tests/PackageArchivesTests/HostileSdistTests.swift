@@ -55,6 +55,16 @@ struct HostileSdistTests {
         expectError(.corrupt, containing: "checksum", ArchiveBuilder.gzip(bad))
     }
 
+    @Test(
+        "pax records whose length is impossible are refused, never an overflow",
+        arguments: ["9223372036854775807 path=x\n", "9223372036854775800 path=x\n", "1 \n", "2 \n", "3 x\n", "-5 path=x\n", "6 path=x\n", "99 path=x\n"])
+    func paxLengths(record: String) {
+        let tar = ArchiveBuilder.tar([
+            Entry("PaxHeader", Array(record.utf8), kind: .paxHeader), Entry("demo-1.0/PKG-INFO", metadata),
+        ])
+        expectError(.corrupt, containing: "pax", ArchiveBuilder.gzip(tar))
+    }
+
     @Test("entries with .. or absolute paths")
     func pathTricks() {
         for path in ["demo-1.0/../../evil", "/etc/cron.d/evil", "../PKG-INFO"] {

@@ -37,6 +37,17 @@ struct FilenameTests {
         }
     }
 
+    @Test("a compressed tag set that expands past 1,024 tags is refused (a crafted name can ask for millions)")
+    func tagExpansion() throws {
+        let parts = (0..<41).map { "p\($0)" }.joined(separator: ".")
+        #expect(throws: PackagingError.self) { try DistributionFilename(parsing: "a-1-\(parts)-\(parts)-\(parts).whl") }
+        let wide = (0..<2_000).map { "p\($0)" }.joined(separator: ".")
+        #expect(throws: PackagingError.self) { try DistributionFilename(parsing: "a-1-py3-none-\(wide).whl") }
+        let real = try DistributionFilename(parsing: "numpy-2.1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")
+        guard case .wheel(let wheel) = real else { Issue.record("not a wheel"); return }
+        #expect(wheel.tags.count == 2)
+    }
+
     @Test("marker environments for target platforms")
     func targetEnvironments() throws {
         let linux = MarkerEnvironment.cpython("3.11", platformTag: "linux_x86_64")

@@ -29,6 +29,8 @@ struct RemoteDefinitionTests {
         ("exclude_platforms", #"["beos"]"#, "unknown platform"), ("package_types", #"["wheel"]"#, "unknown package type"),
         ("policy", #""lazy""#, "unknown policy"), ("includes", #"["six>>1"]"#, "not a PEP 508 requirement"),
         ("target_pythons", #"["3.11"]"#, "--with-dependencies"), ("url", #""ftp://h/""#, "http or https"),
+        ("download_concurrency", "9223372036854775807", "1 to 256"), ("download_concurrency", "0", "1 to 256"),
+        ("total_timeout", "9223372036854775807", "1 to 86400"), ("total_timeout", "-5", "1 to 86400"), ("max_retries", "-1", "0 to 100"),
     ])
     func refusals(field: String, value: String, message: String) throws {
         let text = field == "url" ? "{\"url\": \(value)}" : "{\"url\": \"http://h/\", \"\(field)\": \(value)}"

@@ -8,7 +8,7 @@ struct RemoteFilterTests {
     let now = Timestamp(iso8601: "2026-11-26T12:00:00Z")!
 
     func file(_ filename: String, uploaded: String = "2026-01-01T00:00:00Z") -> UpstreamFile {
-        UpstreamFile(filename: filename, url: "https://up/\(filename)", sha256: String(repeating: "a", count: 64), uploadTime: Timestamp(iso8601: uploaded))
+        UpstreamFile(filename: filename, url: "https://up/\(filename)", sha256: .repeating("a"), uploadTime: Timestamp(iso8601: uploaded))
     }
 
     let django = [

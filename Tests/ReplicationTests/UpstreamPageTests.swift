@@ -5,8 +5,8 @@ import Testing
 
 @Suite("Reading upstream pages")
 struct UpstreamPageTests {
-    let sha = "64299f4909223da747622c030b781c0d7811e359c37124b4bd368fb8c6518baa"
-    let metadataSHA = "ef5eb88ec1593772e587f9d7fe8051a9eb654dd7142d10638e7425cebb67e98d"
+    let sha = SHA256Digest(hex: "64299f4909223da747622c030b781c0d7811e359c37124b4bd368fb8c6518baa")!
+    let metadataSHA = SHA256Digest(hex: "ef5eb88ec1593772e587f9d7fe8051a9eb654dd7142d10638e7425cebb67e98d")!
 
     @Test("the simple root is found from an index base or a simple/ URL", arguments: [
         ("https://pypi.org/", "https://pypi.org/simple/"), ("https://pypi.org", "https://pypi.org/simple/"),
@@ -42,11 +42,11 @@ struct UpstreamPageTests {
               {"filename":"requests-2.1.tar.gz","url":"https://files.example/requests-2.1.tar.gz","hashes":{"sha256":"\(sha)"},"yanked":true,"dist-info-metadata":true}
             ]}
             """
-        let (project, unverifiable) = try SimplePageReader.project(
+        let (project, refused) = try SimplePageReader.project(
             Array(body.utf8), contentType: "application/vnd.pypi.simple.v1+json", serialHeader: 3, page: "http://h/pypi/x/simple/requests/",
             fallbackName: "requests")
         #expect(project.serial == 7)
-        #expect(unverifiable == ["requests-2.0.tar.gz"])
+        #expect(refused.map(\.filename) == ["requests-2.0.tar.gz"])
         #expect(project.files.count == 2)
         let wheel = project.files[0]
         #expect(wheel.url == "http://h/pypi/x/files/requests-2.28.2-py3-none-any.whl")
@@ -92,17 +92,17 @@ struct UpstreamPageTests {
     func htmlProject() throws {
         let body = """
             <!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.1"></head><body>
-            <a href="../../packages/requests-2.28.2-py3-none-any.whl#sha256=\(sha.uppercased())" data-requires-python="&gt;=3.7, &lt;4"
+            <a href="../../packages/requests-2.28.2-py3-none-any.whl#sha256=\(sha.hex.uppercased())" data-requires-python="&gt;=3.7, &lt;4"
                data-core-metadata="sha256=\(metadataSHA)" data-yanked="">requests-2.28.2-py3-none-any.whl</a><br/>
             <A HREF='https://files.example/requests-2.0.tar.gz#md5=abc'>requests-2.0.tar.gz</A>
             <a href="requests-2.1%2Blocal.tar.gz#sha256=\(sha)" data-yanked="do &amp; not use">requests-2.1+local.tar.gz</a>
             <a href="/signed/requests-2.2.tar.gz?token=a/b&amp;expires=1#sha256=\(sha)">download</a>
             </body></html>
             """
-        let (project, unverifiable) = try SimplePageReader.project(
+        let (project, refused) = try SimplePageReader.project(
             Array(body.utf8), contentType: "text/html", serialHeader: 9, page: "http://h/simple/requests/", fallbackName: "requests")
         #expect(project.serial == 9)
-        #expect(unverifiable == ["requests-2.0.tar.gz"])
+        #expect(refused.map(\.filename) == ["requests-2.0.tar.gz"])
         #expect(project.files.map(\.filename) == ["requests-2.28.2-py3-none-any.whl", "requests-2.1+local.tar.gz", "requests-2.2.tar.gz"])
         #expect(project.files[2].url == "http://h/signed/requests-2.2.tar.gz?token=a/b&expires=1", "the query stays in the URL, not in the filename")
         #expect(project.files[0].url == "http://h/packages/requests-2.28.2-py3-none-any.whl")
@@ -127,5 +127,35 @@ struct UpstreamPageTests {
         #expect(throws: ReplicationError.self) {
             try SimplePageReader.project(Array("{\"nope\":1}".utf8), contentType: "application/vnd.pypi.simple.v1+json", serialHeader: nil, page: "http://h/simple/x/", fallbackName: "x")
         }
+    }
+
+    @Test("hostile file entries: a bad sha256, a negative size or a non-http link refuse the file; a bad metadata hash or time is dropped")
+    func hostileFiles() throws {
+        let good = sha.hex
+        let body = """
+            {"meta":{"api-version":"1.1"},"name":"demo","files":[
+              {"filename":"demo-1.0-py3-none-any.whl","url":"demo-1.0-py3-none-any.whl","hashes":{"sha256":"\(good)"},"size":10,
+               "core-metadata":{"sha256":"../../../../wheelhouse.sqlite"},"upload-time":"9999-12-31T23:59:59-01:00"},
+              {"filename":"demo-1.1-py3-none-any.whl","url":"demo-1.1-py3-none-any.whl","hashes":{"sha256":"../../etc/passwd"}},
+              {"filename":"demo-1.2-py3-none-any.whl","url":"demo-1.2-py3-none-any.whl","hashes":{"sha256":"\(good)"},"size":-1},
+              {"filename":"demo-1.3-py3-none-any.whl","url":"http+unix://%2Frun%2Fdocker.sock/demo-1.3-py3-none-any.whl","hashes":{"sha256":"\(good)"}},
+              {"filename":"demo-1.4-py3-none-any.whl","url":"file:///etc/passwd","hashes":{"sha256":"\(good)"}}
+            ]}
+            """
+        let (project, refused) = try SimplePageReader.project(
+            Array(body.utf8), contentType: "application/vnd.pypi.simple.v1+json", serialHeader: nil, page: "http://h/simple/demo/", fallbackName: "demo")
+        #expect(project.files.map(\.filename) == ["demo-1.0-py3-none-any.whl"])
+        #expect(project.files[0].coreMetadataSHA256 == nil && project.files[0].uploadTime == nil)
+        #expect(refused.map(\.filename) == ["demo-1.1-py3-none-any.whl", "demo-1.2-py3-none-any.whl", "demo-1.3-py3-none-any.whl", "demo-1.4-py3-none-any.whl"])
+        #expect(refused[0].reason.contains("not 64 hexadecimal digits") && refused[1].reason.contains("negative size"))
+        #expect(refused[2].reason.contains("not an http or https URL") && refused[3].reason.contains("not an http or https URL"))
+
+        let html = """
+            <a href="demo-1.0-py3-none-any.whl#sha256=\(good)" data-core-metadata="sha256=../../x" data-dist-info-metadata="sha256=zz">w</a>
+            <a href="ftp://h/demo-1.1.tar.gz#sha256=\(good)">s</a>
+            """
+        let fromHTML = try SimplePageReader.project(Array(html.utf8), contentType: "text/html", serialHeader: nil, page: "http://h/simple/demo/", fallbackName: "demo")
+        #expect(fromHTML.project.files.map(\.filename) == ["demo-1.0-py3-none-any.whl"] && fromHTML.project.files[0].coreMetadataSHA256 == nil)
+        #expect(fromHTML.refused.map(\.filename) == ["demo-1.1.tar.gz"])
     }
 }

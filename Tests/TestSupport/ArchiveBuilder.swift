@@ -71,6 +71,8 @@ public enum ArchiveBuilder {
     public struct TarEntry {
         public enum Kind: UInt8 {
             case file = 0x30, hardlink = 0x31, symlink = 0x32, directory = 0x35
+            /// A pax extended header whose records are the entry's data, as given.
+            case paxHeader = 0x78
         }
 
         public var path: String

@@ -17,6 +17,9 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
         lhs.description.utf8.lexicographicallyPrecedes(rhs.description.utf8)
     }
 
+    /// The most tags a compressed tag set may expand to (a crafted filename can name thousands).
+    public static let maximumExpansion = 1_024
+
     /// Expands a possibly compressed tag set (`py2.py3-none-any`) into its tags, as
     /// `packaging.tags.parse_tag` does.
     public static func parseSet(_ text: String) throws(PackagingError) -> Set<Tag> {
@@ -29,6 +32,11 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         for interpreter in components[0] where !PythonText.isIdentifier(interpreter) {
             throw PackagingError(.invalidTag, "Tag '\(text)' has an invalid interpreter: '\(interpreter)'", input: text)
+        }
+        // Each part multiplies the set; real wheels expand to a few dozen tags.
+        let counts = components.map(\.count)
+        guard counts.allSatisfy({ $0 <= maximumExpansion }), counts[0] * counts[1] * counts[2] <= maximumExpansion else {
+            throw PackagingError(.invalidTag, "Tag '\(text)' expands to more than \(maximumExpansion) tags", input: text)
         }
         var tags = Set<Tag>()
         for interpreter in components[0] {

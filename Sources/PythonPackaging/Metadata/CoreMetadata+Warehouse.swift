@@ -4,7 +4,8 @@ extension CoreMetadata {
     /// (`requires_external`, `provides_dist`, …) after them. Absent fields are null.
     public var warehouseInfoMembers: [(String, JSONValue)] {
         var urls: [(String, JSONValue)] = []
-        for (label, url) in projectURLs where !urls.contains(where: { $0.0 == label }) { urls.append((label, .string(url))) }
+        var labels = Set<String>()
+        for (label, url) in projectURLs where labels.insert(label).inserted { urls.append((label, .string(url))) }
         return [
             ("metadata_version", .optional(metadataVersion)),
             ("name", .optional(name)),

@@ -27,12 +27,12 @@ extension SimpleProjectPage {
         var out = HTMLWriter.header(title: "Links for \(HTMLWriter.escape(name))", meta: status)
         out.append("    <h1>Links for \(HTMLWriter.escape(name))</h1>\n")
         for file in files {
-            out.append("    <a href=\"\(HTMLWriter.escape(file.url))#sha256=\(file.sha256)\"")
+            out.append("    <a href=\"\(HTMLWriter.escape(file.url))#sha256=\(file.sha256.hex)\"")
             if let requiresPython = file.requiresPython {
                 out.append(" data-requires-python=\"\(HTMLWriter.escape(requiresPython))\"")
             }
             if let metadata = file.coreMetadataSHA256 {
-                out.append(" data-dist-info-metadata=\"sha256=\(metadata)\" data-core-metadata=\"sha256=\(metadata)\"")
+                out.append(" data-dist-info-metadata=\"sha256=\(metadata.hex)\" data-core-metadata=\"sha256=\(metadata.hex)\"")
             }
             if case .yanked(let reason) = file.yanked {
                 out.append(" data-yanked=\"\(HTMLWriter.escape(reason ?? ""))\"")
@@ -51,10 +51,10 @@ extension SimpleProjectPage {
             var members: [(String, JSONValue)] = [
                 ("filename", .string(file.filename)),
                 ("url", .string(file.url)),
-                ("hashes", .object([("sha256", .string(file.sha256))])),
+                ("hashes", .object([("sha256", .string(file.sha256.hex))])),
             ]
             if let requiresPython = file.requiresPython { members.append(("requires-python", .string(requiresPython))) }
-            let metadata: JSONValue = file.coreMetadataSHA256.map { .object([("sha256", .string($0))]) } ?? .bool(false)
+            let metadata: JSONValue = file.coreMetadataSHA256.map { .object([("sha256", .string($0.hex))]) } ?? .bool(false)
             members.append(("core-metadata", metadata))
             members.append(("data-dist-info-metadata", metadata))
             switch file.yanked {

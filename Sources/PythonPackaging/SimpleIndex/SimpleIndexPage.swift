@@ -55,17 +55,17 @@ public struct SimpleFile: Sendable, Hashable {
     public var filename: String
     /// Where to download it (absolute, without a fragment).
     public var url: String
-    public var sha256: String
+    public var sha256: SHA256Digest
     public var requiresPython: String?
     /// The sha256 of the METADATA file served at `url + ".metadata"` (PEP 658), if any.
-    public var coreMetadataSHA256: String?
+    public var coreMetadataSHA256: SHA256Digest?
     public var yanked: YankState
     public var size: Int64
     /// ISO 8601 with microseconds and `Z`.
     public var uploadTime: String?
 
     public init(
-        filename: String, url: String, sha256: String, requiresPython: String?, coreMetadataSHA256: String?, yanked: YankState,
+        filename: String, url: String, sha256: SHA256Digest, requiresPython: String?, coreMetadataSHA256: SHA256Digest?, yanked: YankState,
         size: Int64, uploadTime: String?
     ) {
         self.filename = filename

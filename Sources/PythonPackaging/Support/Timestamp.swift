@@ -1,30 +1,53 @@
 /// A moment in UTC with microsecond precision, as Warehouse reports upload times, stored as
 /// microseconds since 1970 and written in ISO 8601 (`2024-08-30T12:00:01.123456Z`).
+/// Times read from text lie in years 1 to 9999 (`range`), as ISO 8601 and HTTP dates write
+/// them; a time outside is refused where it is read, never stored.
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let microseconds: Int64
 
     public init(microseconds: Int64) { self.microseconds = microseconds }
 
-    public init(secondsSince1970 seconds: Double) { self.microseconds = Int64((seconds * 1_000_000).rounded()) }
+    /// The time `seconds` after 1970, clamped to `range` (NaN reads as 1970).
+    public init(secondsSince1970 seconds: Double) {
+        let micros = (seconds * 1_000_000).rounded()
+        let lowest = Double(Self.range.lowerBound.microseconds)
+        let highest = Double(Self.range.upperBound.microseconds)
+        // Doubles near the ends round outwards: clamped again as integers.
+        let clamped = micros.isNaN ? 0 : Int64(min(max(micros, lowest), highest))
+        self.microseconds = min(max(clamped, Self.range.lowerBound.microseconds), Self.range.upperBound.microseconds)
+    }
+
+    /// 0001-01-01T00:00:00Z through 9999-12-31T23:59:59.999999Z.
+    public static let range = Timestamp(microseconds: -62_135_596_800_000_000)...Timestamp(microseconds: 253_402_300_799_999_999)
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }
 
-    /// `2024-08-30T12:00:01.123456Z`
-    public var iso8601: String {
+    /// The calendar date and time of day in UTC (proleptic Gregorian), and the weekday
+    /// (0 is Sunday).
+    public var civil: (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64, microsecond: Int64, weekday: Int64) {
         let (days, remainder) = microseconds.floorDividing(by: 86_400_000_000)
         let (year, month, day) = Self.civilDate(daysSince1970: days)
         let seconds = remainder / 1_000_000
-        let fraction = remainder % 1_000_000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(fraction, 6))Z"
+        // 1970-01-01 was a Thursday.
+        let weekday = (days % 7 + 11) % 7
+        return (year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60, remainder % 1_000_000, weekday)
+    }
+
+    /// `2024-08-30T12:00:01.123456Z`
+    public var iso8601: String {
+        let time = civil
+        return "\(pad(time.year, 4))-\(pad(time.month, 2))-\(pad(time.day, 2))T\(pad(time.hour, 2)):\(pad(time.minute, 2)):\(pad(time.second, 2)).\(pad(time.microsecond, 6))Z"
     }
 
     public var description: String { iso8601 }
 
     /// Reads ISO 8601 as indexes write it: `2024-08-30T12:00:01Z`, with or without a fraction
     /// (any number of digits), with `Z`, `+00:00` or another offset, or with a space for `T`
-    /// (`2024-08-30 12:00:01.5+00:00`, Warehouse's `upload_time` style).
+    /// (`2024-08-30 12:00:01.5+00:00`, Warehouse's `upload_time` style). Nil for anything
+    /// else, and for a time outside `range` once the offset is applied.
     public init?(iso8601 text: String) {
-        let bytes = Array(text.utf8)
+        let bytes = Array(text.utf8.prefix(64))
+        guard bytes.count < 64 else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             guard range.upperBound <= bytes.count else { return nil }
             var value: Int64 = 0
@@ -59,10 +82,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
                 index += 1
             } else if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
                 let sign: Int64 = bytes[index] == UInt8(ascii: "+") ? 1 : -1
-                guard let hours = number(index + 1..<index + 3) else { return nil }
+                guard let hours = number(index + 1..<index + 3), hours < 24 else { return nil }
                 var minutesStart = index + 3
                 if minutesStart < bytes.count, bytes[minutesStart] == UInt8(ascii: ":") { minutesStart += 1 }
-                guard let minutes = number(minutesStart..<minutesStart + 2) else { return nil }
+                guard let minutes = number(minutesStart..<minutesStart + 2), minutes < 60 else { return nil }
                 offsetSeconds = sign * (hours * 3600 + minutes * 60)
                 index = minutesStart + 2
             }
@@ -70,7 +93,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         guard index == bytes.count else { return nil }
         let days = Self.daysSince1970(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        self.microseconds = seconds * 1_000_000 + fraction
+        let time = Timestamp(microseconds: seconds * 1_000_000 + fraction)
+        guard Self.range.contains(time) else { return nil }
+        self = time
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
