@@ -4,7 +4,7 @@ basic auth whose pages link files on another host: the sync and the on-demand fe
 and still fetch what needs them. A PEP 658 metadata file over the size accepted for one is
 refused at once, not read into memory or asked for again. An upstream that changes in ways a
 mirror cannot follow faithfully (a filename reused with other bytes, an empty listing, an
-include it stops listing) gets a failure that names it, and the rest of the mirror stays right."""
+included project that is gone) gets a failure that names it, and the rest of the mirror stays right."""
 from __future__ import annotations
 
 import base64
@@ -215,10 +215,12 @@ def test_a_mirror_never_takes_what_it_cannot_follow_faithfully(workdir, hosts):
     set_listing(index, [])
     summary = sync(mirror, f"{index.url}/simple/", expect_failure=True)
     assert "lists no projects" in summary["failures"][0]["reason"] and mirrored(mirror) == {idna, sdist}
-    # An included project the listing stops naming is a failure, and its files stay.
+    # A named include reads its project's page, never the listing: a page that is gone (404)
+    # is a failure, and the project's files stay.
     set_listing(index, ["six"])
+    del index.paths["/simple/idna/"]
     summary = sync(mirror, f"{index.url}/simple/", "--include", "idna", expect_failure=True)
-    assert "does not list 'idna'" in summary["failures"][0]["reason"] and mirrored(mirror) == {idna, sdist}
+    assert "has no project 'idna'" in summary["failures"][0]["reason"] and mirrored(mirror) == {idna, sdist}
 
 
 def test_a_project_listed_under_two_spellings_is_read_when_either_serial_rises(workdir, hosts):

@@ -1,23 +1,37 @@
 import PythonPackaging
 import GRDB
 
+/// Where a sync left an upstream: what the next sync compares against to read only what
+/// changed.
+public struct UpstreamPosition: Sendable, Hashable {
+    /// The upstream index's serial (its journal's, for another Wheelhouse), if it has serials.
+    public var serial: Int64?
+    /// The ETag of the upstream's index listing.
+    public var rootETag: String?
+    /// Where the upstream (another Wheelhouse) publishes its changes journal, if it does.
+    public var changesURL: String?
+    /// Whether the listing carries per-project serials that move, so that an unchanged listing
+    /// means unchanged projects.
+    public var listingSerials: Bool
+
+    public init(serial: Int64? = nil, rootETag: String? = nil, changesURL: String? = nil, listingSerials: Bool = false) {
+        self.serial = serial
+        self.rootETag = rootETag
+        self.changesURL = changesURL
+        self.listingSerials = listingSerials
+    }
+}
+
 /// What a repository last completed syncing from one upstream, so that a re-sync reads only
 /// what changed.
 public struct SyncState: Sendable, Hashable {
     /// The settings (filters) the state was recorded under; state under others is not reused.
     public var filter: String
-    /// The upstream index's serial at the last complete sync, if it has serials.
-    public var serial: Int64?
-    /// The ETag of the upstream's index root at the last complete sync.
-    public var rootETag: String?
-    /// Where the upstream (another Wheelhouse) publishes its changes journal, if it does.
-    public var changesURL: String?
+    public var position: UpstreamPosition
 
-    public init(filter: String, serial: Int64? = nil, rootETag: String? = nil, changesURL: String? = nil) {
+    public init(filter: String, position: UpstreamPosition = UpstreamPosition()) {
         self.filter = filter
-        self.serial = serial
-        self.rootETag = rootETag
-        self.changesURL = changesURL
+        self.position = position
     }
 }
 
@@ -36,15 +50,15 @@ public struct ProjectSyncState: Sendable, Hashable {
 /// to it, and the upstream state it reflects.
 public struct SyncCompletion: Sendable {
     public var changes: ContentChanges
-    /// The upstream's serial, root ETag and changes journal as applied; nil keeps the recorded
-    /// ones (a sync that had failures must look again next time).
-    public var root: (serial: Int64?, etag: String?, changesURL: String?)?
+    /// Where the upstream was, as applied; nil keeps the recorded position (a sync that had
+    /// failures must look again next time).
+    public var position: UpstreamPosition?
     /// Project states to record; nil forgets a project (read it again next time).
     public var projects: [String: ProjectSyncState?]
 
-    public init(changes: ContentChanges, root: (serial: Int64?, etag: String?, changesURL: String?)?, projects: [String: ProjectSyncState?]) {
+    public init(changes: ContentChanges, position: UpstreamPosition?, projects: [String: ProjectSyncState?]) {
         self.changes = changes
-        self.root = root
+        self.position = position
         self.projects = projects
     }
 }
@@ -57,7 +71,10 @@ extension ContentStore {
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM sync_state WHERE repository_id = ? AND url = ?", arguments: [repositoryID, url])
             else { return nil }
-            return SyncState(filter: row["filter"], serial: row["serial"], rootETag: row["root_etag"], changesURL: row["changes_url"])
+            return SyncState(
+                filter: row["filter"],
+                position: UpstreamPosition(
+                    serial: row["serial"], rootETag: row["root_etag"], changesURL: row["changes_url"], listingSerials: row["listing_serials"]))
         }
     }
 
@@ -121,10 +138,12 @@ extension ContentStore {
                 arguments: [repositoryID, url, filter, Timestamp.now().microseconds])
             stateID = db.lastInsertedRowID
         }
-        if let root = completion.root {
+        if let position = completion.position {
             try db.execute(
-                sql: "UPDATE sync_state SET serial = ?, root_etag = ?, changes_url = ?, completed_at = ? WHERE id = ?",
-                arguments: [root.serial, root.etag, root.changesURL, Timestamp.now().microseconds, stateID])
+                sql: "UPDATE sync_state SET serial = ?, root_etag = ?, changes_url = ?, listing_serials = ?, completed_at = ? WHERE id = ?",
+                arguments: [
+                    position.serial, position.rootETag, position.changesURL, position.listingSerials, Timestamp.now().microseconds, stateID,
+                ])
         }
         for (project, state) in completion.projects {
             if let state {

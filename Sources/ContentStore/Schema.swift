@@ -26,6 +26,10 @@ enum Schema {
         migrator.registerMigration("6: digests, times and upstream URLs checked by the schema", foreignKeyChecks: .deferred) { db in
             try db.execute(sql: version6)
         }
+        migrator.registerMigration("7: whether an upstream's listing carries serials that move") { db in
+            // Unknown for state recorded before: an unchanged listing then reads its projects again, once.
+            try db.execute(sql: "ALTER TABLE sync_state ADD COLUMN listing_serials INTEGER NOT NULL DEFAULT 0 CHECK (listing_serials IN (0, 1))")
+        }
         return migrator
     }
 

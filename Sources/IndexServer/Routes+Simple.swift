@@ -21,15 +21,22 @@ extension Routes {
         let format = try Self.negotiate(request)
         let root = try await pages.rootPages(store: store)
         var response = Self.page(format == .json ? root.json : root.html, format: format, serial: pages.content.lastSerial, request: request)
-        // Tells a mirror (another Wheelhouse) where to read what changed since a serial; the
-        // epoch names this distribution, so a journal read after it was replaced at the same
-        // base path is refused rather than misread.
-        let distribution = pages.content.distribution
-        response.headers[Self.changesHeader] = "/pypi/\(URLPath.escape(distribution.basePath))/changes?epoch=\(distribution.uuid)"
+        Self.markJournal(&response, pages.content)
         return response
     }
 
     static let changesHeader = HTTPField.Name("X-Wheelhouse-Changes")!
+    static let journalSerialHeader = HTTPField.Name("X-Wheelhouse-Serial")!
+
+    /// Tells a mirror (another Wheelhouse) where to read what changed after a serial, and the
+    /// journal serial this page reflects, so that one that reads only some projects' pages can
+    /// ask the journal next time. The epoch names this distribution, so a journal read after
+    /// it was replaced at the same base path is refused rather than misread.
+    static func markJournal(_ response: inout Response, _ content: ServedContent) {
+        let distribution = content.distribution
+        response.headers[changesHeader] = "/pypi/\(URLPath.escape(distribution.basePath))/changes?epoch=\(distribution.uuid)"
+        response.headers[journalSerialHeader] = String(content.lastSerial)
+    }
 
     /// `GET /pypi/<base>/changes?since=SERIAL[&epoch=UUID]`: the distribution's journal after a serial, for
     /// mirrors: `{"last_serial", "complete", "changes": [{"serial", "project", "version",
@@ -78,7 +85,9 @@ extension Routes {
         guard let project = try await pages.projectPages(normalized, store: store) else {
             throw HTTPFailure(.notFound, "The project '\(normalized)' is not in the index at /pypi/\(pages.content.distribution.basePath)/simple/.")
         }
-        return Self.page(format == .json ? project.json : project.html, format: format, serial: project.project.lastSerial, request: request)
+        var response = Self.page(format == .json ? project.json : project.html, format: format, serial: project.project.lastSerial, request: request)
+        Self.markJournal(&response, pages.content)
+        return response
     }
 
     /// The cached pages of the distribution named in the URL, or a 404 naming the base path.

@@ -34,7 +34,7 @@ struct DependencyClosure: Sendable {
     let filter: RemoteFilter
     let targets: DependencyTargets
     let store: ContentStore
-    let client: UpstreamClient
+    let client: any UpstreamConnection
     let now: Timestamp
     let readPage: @Sendable (UpstreamProjectEntry) async -> Synchronizer.ProjectRead
 
@@ -48,7 +48,7 @@ struct DependencyClosure: Sendable {
     /// metadata file can name thousands per release.
     static let maximumRequirements = 20_000
 
-    func resolve(_ roots: [Requirement], listed: [String: UpstreamProjectEntry]) async -> Result {
+    func resolve(_ roots: [Requirement]) async -> Result {
         var result = Result()
         var seen = Set<String>()
         // Each file's Requires-Dist is read once per sync, however many requirers select it.
@@ -59,15 +59,14 @@ struct DependencyClosure: Sendable {
             result.requirements += fresh
             let unread = Set(fresh.map { ProjectName.normalize($0.name) }).subtracting(result.pages.keys).sorted()
             let reads = await concurrentMap(unread, limit: 8) { project in
-                guard let entry = listed[project] else { return Synchronizer.ProjectRead.gone }
-                return await readPage(entry)
+                await readPage(UpstreamProjectEntry(name: project, serial: nil))
             }
             for (project, read) in zip(unread, reads) { result.pages[project] = read }
             // One entry per file and extras, however many requirers select that release.
             var wanted: [(file: UpstreamFile, extras: [String])] = []
             var wantedKeys = Set<String>()
             for requirement in fresh {
-                guard case .read(let page, _, _)? = result.pages[ProjectName.normalize(requirement.name)] else { continue }
+                guard case .read(let page, _, _, _)? = result.pages[ProjectName.normalize(requirement.name)] else { continue }
                 var narrowed = filter
                 narrowed.includes = [requirement]
                 let files = narrowed.select(page.files, project: ProjectName.normalize(requirement.name), now: now)

@@ -21,6 +21,9 @@ public struct SyncReport: Sendable {
     public var filesAdded = 0
     public var filesRemoved = 0
     public var bytesDownloaded: Int64 = 0
+    /// Sizes of on-demand files learned with a `HEAD` request, because the upstream's pages
+    /// give none.
+    public var sizesFromHead = 0
     public var upstreamSerial: Int64?
     public var repositoryVersion: Int?
     public var failures: [SyncFailure] = []
@@ -40,6 +43,7 @@ public struct SyncReport: Sendable {
             ("files_added", .integer(Int64(filesAdded))),
             ("files_removed", .integer(Int64(filesRemoved))),
             ("bytes_downloaded", .integer(bytesDownloaded)),
+            ("sizes_from_head", .integer(Int64(sizesFromHead))),
             ("upstream_serial", upstreamSerial.map(JSONValue.integer) ?? .null),
             ("repository_version", repositoryVersion.map { .integer(Int64($0)) } ?? .null),
             ("seconds", .rendered(format3(seconds))),
@@ -52,6 +56,7 @@ public struct SyncReport: Sendable {
 
     public var summary: String {
         var text = "Synced from \(upstream): \(projectsChecked) project(s) checked, \(projectsChanged) changed, \(filesAdded) file(s) added, \(filesRemoved) removed, \(bytesDownloaded) bytes downloaded in \(upstreamRequests) request(s)"
+        if sizesFromHead > 0 { text += " (the sizes of \(sizesFromHead) file(s) came from HEAD requests: the upstream's pages give none)" }
         text += repositoryVersion.map { "; new repository version \($0)." } ?? "; no new version."
         for failure in failures { text += "\n  failed: \(failure.subject): \(failure.error.message)" }
         return text

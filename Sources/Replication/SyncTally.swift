@@ -9,6 +9,21 @@ struct SyncTally {
     var changedProjects = Set<String>()
     var failures: [SyncFailure] = []
     var filesAdded = 0
+    /// Sizes of on-demand files learned with a `HEAD` request (their pages gave none).
+    var sizesFromHead = 0
+    /// What each page read said about its upstream's journal (nil for a page that said nothing).
+    var marks: [PageMark?] = []
+
+    /// Where the upstream was for a sync that read only some projects' pages: another
+    /// Wheelhouse's journal, at the lowest serial any page reflected (every change up to it
+    /// is applied), when every page named the same journal.
+    var pagePosition: UpstreamPosition {
+        let found = marks.compactMap { $0 }
+        guard found.count == marks.count, let first = found.first, found.allSatisfy({ $0.changesURL == first.changesURL }) else {
+            return UpstreamPosition()
+        }
+        return UpstreamPosition(serial: found.map(\.serial).min(), changesURL: first.changesURL)
+    }
 
     /// Takes in one plan and the outcome of acquiring its files.
     mutating func apply(_ plan: SyncPlan, acquired: [Result<Package, SyncFailure>], local: [String: [LocalFile]]) {

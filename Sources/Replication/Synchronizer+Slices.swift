@@ -7,34 +7,39 @@ struct ChunkStep: Sendable {
     let filter: RemoteFilter
     let repositoryID: Int64
     let version: Int
-    let client: UpstreamClient
+    let client: any UpstreamConnection
     let now: Timestamp
     /// Pages already read (by the dependency closure).
     let prefetched: [String: Synchronizer.ProjectRead]
-    /// ETags of project pages as last applied, for conditional requests.
-    let etags: [String: String]
+    /// A page that is gone (404) means the included project is missing upstream, not removed.
+    let goneIsMissing: Bool
 }
 
 extension Synchronizer {
     /// Reads a slice of projects, plans them against the repository, and acquires their files.
-    func process(_ slice: [UpstreamProjectEntry], _ step: ChunkStep, into tally: inout SyncTally) async throws {
-        let reads = await concurrentMap(slice, limit: max(4, step.request.connection.downloadConcurrency)) { entry in
-            if let read = step.prefetched[entry.normalized] { return read }
-            return await readProject(entry, upstream: step.request.upstream, client: step.client, etag: step.etags[entry.normalized])
+    func process(_ slice: [(entry: UpstreamProjectEntry, etag: String?)], _ step: ChunkStep, into tally: inout SyncTally) async throws {
+        let reads = await concurrentMap(slice, limit: max(4, step.request.connection.downloadConcurrency)) { item in
+            if let read = step.prefetched[item.entry.normalized] { return read }
+            return await readProject(item.entry, upstream: step.request.upstream, client: step.client, etag: item.etag)
         }
         var offered: [String: [UpstreamFile]] = [:]
         var statuses: [String: ProjectStatusChange] = [:]
-        for (entry, read) in zip(slice, reads) {
+        for ((entry, etag), read) in zip(slice, reads) {
             switch read {
-            case .notModified:
-                tally.projectStates[entry.normalized] = ProjectSyncState(serial: entry.serial, etag: step.etags[entry.normalized])
+            case .notModified(let mark):
+                tally.marks.append(mark)
+                tally.projectStates[entry.normalized] = ProjectSyncState(serial: entry.serial, etag: etag)
+            case .gone where step.goneIsMissing:
+                tally.failures.append(SyncFailure(subject: entry.normalized, .badResponse("the upstream index has no project '\(entry.normalized)'")))
+                tally.failedProjects.insert(entry.normalized)
             case .gone:
                 offered[entry.normalized] = []
                 tally.projectStates[entry.normalized] = .some(nil)
             case .failed(let failure):
                 tally.failures.append(failure)
                 tally.failedProjects.insert(entry.normalized)
-            case .read(let project, let refused, let etag):
+            case .read(let project, let refused, let etag, let mark):
+                tally.marks.append(mark)
                 offered[entry.normalized] = step.filter.select(project.files, project: entry.normalized, now: step.now)
                 if project.status != .active || project.statusReason != nil {
                     statuses[entry.normalized] = ProjectStatusChange(project.status, reason: project.statusReason)
@@ -57,28 +62,49 @@ extension Synchronizer {
         let acquired =
             switch step.request.policy {
             case .immediate:
-                await concurrentMap(plan.acquire, limit: max(1, step.request.connection.downloadConcurrency)) { file in
+                await concurrentMap(plan.acquire, limit: step.request.connection.downloadConcurrency) { file in
                     await acquire(file, client: step.client, now: step.now)
                 }
             case .onDemand, .streamed:
-                try await recordOnDemand(plan.acquire, keep: step.request.policy == .onDemand, client: step.client, now: step.now)
+                try await recordOnDemand(plan.acquire, keep: step.request.policy == .onDemand, client: step.client, now: step.now, into: &tally)
             }
         // Files already recorded are fetched from where upstream lists them now.
         if step.request.policy != .immediate { try await store.relocate(plan.unchanged.mapValues(\.url)) }
         tally.apply(plan, acquired: acquired, local: local)
-        let read = Set(zip(slice, reads).compactMap { entry, read in if case .read = read { entry.normalized } else { nil } })
+        let read = Set(zip(slice, reads).compactMap { item, read in if case .read = read { item.entry.normalized } else { nil } })
         tally.applyStatuses(
             upstream: statuses, local: try await store.statuses(repositoryID: step.repositoryID, version: step.version, projects: read), read: read)
         if step.request.policy == .immediate { try await fetchRecordedOnly(plan.unchanged, step, into: &tally) }
     }
 
+    /// A package for an upstream file: the one already stored with the same bytes, or the
+    /// file downloaded, verified and read.
+    func acquire(_ file: UpstreamFile, client: any UpstreamConnection, now: Timestamp) async -> Result<Package, SyncFailure> {
+        do {
+            if let known = try await store.storedPackage(filename: file.filename, sha256: file.sha256) { return .success(known) }
+            let blob: WrittenBlob
+            do {
+                blob = try await client.download(file, into: store.blobs)
+            } catch {
+                return .failure(SyncFailure(subject: file.filename, error))
+            }
+            let package = try await store.ingest(blob, filename: file.filename, uploadTime: file.uploadTime ?? now, strict: false)
+            progress(.fileStored(file.filename, bytes: package.size))
+            return .success(package)
+        } catch {
+            return .failure(SyncFailure(subject: file.filename, .refused("\(error)")))
+        }
+    }
+
     /// Files the repository holds only as records (synced on demand or streamed before) are
     /// downloaded, verified and kept: after an immediate sync every file is stored.
     private func fetchRecordedOnly(_ sources: [Int64: UpstreamFile], _ step: ChunkStep, into tally: inout SyncTally) async throws {
-        let missing = try await store.packagesWithoutFiles(ids: Array(sources.keys))
-        let failures = await concurrentMap(missing, limit: max(1, step.request.connection.downloadConcurrency)) { package -> SyncFailure? in
+        let missing = try await store.packagesWithoutFiles(ids: Array(sources.keys)).compactMap { package in
+            sources[package.id].map { (package, $0) }
+        }
+        let failures = await concurrentMap(missing, limit: step.request.connection.downloadConcurrency) { package, source -> SyncFailure? in
             do {
-                let blob = try await step.client.download(sources[package.id]!, into: store.blobs)
+                let blob = try await step.client.download(source, into: store.blobs)
                 try await store.keep(blob, for: package)
                 progress(.fileStored(package.filename, bytes: package.size))
                 return nil
@@ -88,7 +114,7 @@ extension Synchronizer {
                 return SyncFailure(subject: package.filename, .refused("\(error)"))
             }
         }
-        for (package, failure) in zip(missing, failures) {
+        for ((package, _), failure) in zip(missing, failures) {
             guard let failure else { continue }
             tally.failures.append(failure)
             tally.failedProjects.insert(package.nameNormalized)

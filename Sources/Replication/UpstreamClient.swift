@@ -7,32 +7,22 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// An upstream's answer to a page request.
-struct UpstreamResponse: Sendable {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: [UInt8]
-
-    var contentType: String? { headers.first(name: "content-type") }
-    var etag: String? { headers.first(name: "etag") }
-    var serial: Int64? { headers.first(name: "x-pypi-last-serial").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } }
-}
-
 /// Talks HTTP to one upstream: pages with conditional requests, files streamed into the blob
 /// store, retries with backoff on timeouts, dropped connections, 5xx and 429 (honouring
 /// `Retry-After`), and a count of every request made. Credentials are sent only to the
 /// origins of the indexes they were given for, never to other hosts the pages link to.
-final class UpstreamClient: Sendable {
+final class UpstreamClient: UpstreamConnection {
     let settings: ConnectionSettings
     private let http: HTTPClient
     private let logger: Logger
     private let requestCount = Atomic<Int>(0)
     private let byteCount = Atomic<Int64>(0)
     private let credentialOrigins: Mutex<Set<String>>
-    /// The longest page read into memory (PyPI's whole root listing is tens of megabytes).
-    static let pageLimit = 512 * 1024 * 1024
     /// The longest PEP 658 metadata file read, as for metadata read out of archives.
     static let metadataLimit = 8 * 1024 * 1024
+    /// A download slower than this, over a minute, is abandoned (and retried): a connection that
+    /// drips a byte now and then never trips the read timeout.
+    static let minimumBytesPerMinute = 16 * 1024
     /// The largest file taken from an upstream that does not declare the file's size.
     static let undeclaredFileLimit: Int64 = 16 << 30
 
@@ -63,27 +53,45 @@ final class UpstreamClient: Sendable {
         try? await http.shutdown()
     }
 
-    /// Requests made so far, retries included.
     var requests: Int { requestCount.load(ordering: .relaxed) }
-    /// File bytes received so far.
     var bytesDownloaded: Int64 { byteCount.load(ordering: .relaxed) }
 
-    /// GETs a page. Answers with any final status (304 and 404 included); throws only when
-    /// the upstream cannot be reached or keeps failing.
-    /// A body longer than `limit` is refused, not retried.
-    func page(_ url: String, accept: String, etag: String? = nil, limit: Int = pageLimit) async throws(ReplicationError) -> UpstreamResponse {
+    /// A body longer than `limit` is refused, not retried. The body is read straight into one
+    /// array (sized by `Content-Length` when given), never held twice.
+    func page(_ url: String, accept: String, etag: String?, limit: Int) async throws(ReplicationError) -> UpstreamResponse {
         var conditional = [("Accept", accept)]
         if let etag { conditional.append(("If-None-Match", etag)) }
         let headers = conditional
         return try await withRetries(url) { () async throws -> UpstreamResponse? in
             let response = try await self.http.execute(self.request(url, headers: headers), timeout: .seconds(self.settings.timeoutSeconds * 4))
             let status = try Self.finalStatus(response)
-            do {
-                let body = try await response.body.collect(upTo: limit)
-                return UpstreamResponse(status: status, headers: response.headers, body: Array(buffer: body))
-            } catch is NIOTooManyBytesError {
+            var body: [UInt8] = []
+            if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > limit {
                 throw ReplicationError.badResponse("\(url) is longer than the \(limit) bytes accepted for it")
+            } else if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > 0 {
+                body.reserveCapacity(declared)
             }
+            for try await chunk in response.body {
+                guard chunk.readableBytes <= limit - body.count else {
+                    throw ReplicationError.badResponse("\(url) is longer than the \(limit) bytes accepted for it")
+                }
+                body.append(contentsOf: chunk.readableBytesView)
+            }
+            return UpstreamResponse(status: status, headers: response.headers, body: body, url: response.url?.absoluteString ?? url)
+        }
+    }
+
+    func size(of url: String) async throws(ReplicationError) -> Int64? {
+        try await withRetries(url) { () async throws -> Int64?? in
+            var request = self.request(url, headers: [])
+            request.method = .HEAD
+            let response = try await self.http.execute(request, timeout: .seconds(self.settings.timeoutSeconds * 4))
+            guard try Self.finalStatus(response) == 200 else {
+                throw ReplicationError.badResponse("\(url) answered \(response.status.code) \(response.status.reasonPhrase) to HEAD")
+            }
+            guard let size = response.headers.first(name: "content-length").flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }), size >= 0
+            else { return .some(nil) }
+            return .some(size)
         }
     }
 
@@ -99,9 +107,16 @@ final class UpstreamClient: Sendable {
             }
             let writer = try await blobs.makeWriter(maximumSize: file.size ?? Self.undeclaredFileLimit)
             do {
+                // The read timeout ends a silent connection; this ends one that sends a byte now and then.
+                var window = (start: ContinuousClock.now, bytes: 0)
                 for try await chunk in response.body {
                     try await writer.write(chunk)
                     self.byteCount.add(Int64(chunk.readableBytes), ordering: .relaxed)
+                    window.bytes += chunk.readableBytes
+                    if ContinuousClock.now - window.start >= .seconds(60) {
+                        guard window.bytes >= Self.minimumBytesPerMinute else { throw TooSlow(bytes: window.bytes) }
+                        window = (ContinuousClock.now, 0)
+                    }
                 }
                 return try await writer.finish()
             } catch let error as StoreError where error.code == .tooLarge {
@@ -128,7 +143,7 @@ final class UpstreamClient: Sendable {
         guard let expected = file.coreMetadataSHA256 else {
             throw .badResponse("upstream offers no PEP 658 metadata for \(file.filename)")
         }
-        let response = try await page(file.url + ".metadata", accept: "*/*", limit: Self.metadataLimit)
+        let response = try await page(file.url + ".metadata", accept: "*/*", etag: nil, limit: Self.metadataLimit)
         guard response.status == 200 else {
             throw .badResponse("\(file.url).metadata answered \(response.status)")
         }
@@ -154,6 +169,12 @@ final class UpstreamClient: Sendable {
         let status = Int(response.status.code)
         guard status == 429 || (500...599).contains(status) else { return status }
         throw RetryableStatus(status: status, retryAfter: response.headers.first(name: "retry-after").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) })
+    }
+
+    /// A download that sent too little in a minute: abandoned and started again, as a timeout is.
+    private struct TooSlow: Error, CustomStringConvertible {
+        var bytes: Int
+        var description: String { "only \(bytes) bytes arrived in a minute (at least \(UpstreamClient.minimumBytesPerMinute) are expected)" }
     }
 
     private struct RetryableStatus: Error {

@@ -21,9 +21,10 @@ extension Synchronizer {
     /// The projects changed upstream after `since`, each with its newest serial, as a listing
     /// of just those; nil when the journal cannot be used (unreachable, not understood, cut
     /// short, or behind `since`), and the sync reads the full listing instead.
-    func readChanges(_ url: String, since: Int64, client: UpstreamClient) async -> UpstreamRoot? {
+    func readChanges(_ url: String, since: Int64, client: any UpstreamConnection) async -> UpstreamRoot? {
         let separator = url.contains("?") ? "&" : "?"
-        guard let response = try? await client.page("\(url)\(separator)since=\(since)", accept: "application/json"), response.status == 200,
+        guard let response = try? await client.page("\(url)\(separator)since=\(since)", accept: "application/json", etag: nil, limit: UpstreamClient.pageLimit),
+            response.status == 200,
             let document = try? JSONDecoder().decode(ChangesDocument.self, from: Data(response.body)), document.complete,
             document.lastSerial >= since
         else {
