@@ -97,6 +97,25 @@ def test_full_mirror_installs_and_resyncs_for_at_most_two_requests(primary, work
         mirror.stop()
 
 
+def test_named_includes_read_their_pages_and_then_the_journal(server, workdir):
+    corpus = corpus_dir()
+    change_upstream(server, "upload", *[str(corpus / n) for n in ["six-1.16.0-py2.py3-none-any.whl", "idna-3.10-py3-none-any.whl",
+                                                     "certifi-2024.8.30-py3-none-any.whl"]])
+    mirror_dir = workdir / "mirror"
+    listings = route_requests(server, "/pypi/{base}/simple")
+    first = sync(mirror_dir, upstream_of(server), "--include", "six", "--include", "idna")
+    assert first["files_added"] == 2 and first["upstream_requests"] == 4  # two pages, two files
+    assert route_requests(server, "/pypi/{base}/simple") == listings, "the listing was read"
+    # Nothing changed: one request, to the journal the pages named.
+    again = sync(mirror_dir, upstream_of(server), "--include", "six", "--include", "idna")
+    assert again["upstream_requests"] == 1 and again["repository_version"] is None
+    # A change to a project not included costs nothing more; one to an included project, its page and file.
+    change_upstream(server, "upload", str(corpus / "certifi-2024.8.30.tar.gz"))
+    change_upstream(server, "upload", str(corpus / "six-1.17.0-py2.py3-none-any.whl"))
+    third = sync(mirror_dir, upstream_of(server), "--include", "six", "--include", "idna")
+    assert third["files_added"] == 1 and third["upstream_requests"] == 3 and third["projects_checked"] == 1
+
+
 def test_an_upload_upstream_moves_exactly_one_project(server, workdir):
     corpus = corpus_dir()
     change_upstream(server, "upload", *[str(corpus / n) for n in ["six-1.16.0-py2.py3-none-any.whl", "idna-3.10-py3-none-any.whl",
