@@ -1,0 +1,163 @@
+"""Wheelhouse against a real pulpcore + pulp_python (from PyPI, on a private PostgreSQL from
+Debian; `Integration/pulp/harness` installs and starts them on loopback): a capsule syncs from
+the URL Pulp documents for a distribution (`/pypi/BASE/`, which redirects a published
+distribution's pages to the content app) and from the content app itself, from a published
+and a repository-backed distribution, and follows an added release, a removed one and a yank
+each time; an on-demand capsule downloads no file body; and Pulp syncs from Wheelhouse."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Server, binary, checksums, corpus_dir, run, tool, upload_corpus
+from pulp.pulp_client import PulpClient
+
+HARNESS = ROOT / "Integration" / "pulp" / "harness"
+FILES = ["six-1.16.0-py2.py3-none-any.whl", "six-1.16.0.tar.gz", "idna-3.10-py3-none-any.whl", "certifi-2024.8.30-py3-none-any.whl"]
+ADDED = "six-1.17.0-py2.py3-none-any.whl"
+
+
+@pytest.fixture(scope="module")
+def pulp():
+    """A running Pulp with nothing in it; stopped after the module."""
+    for step in ("setup", "start"):
+        result = subprocess.run([str(HARNESS), step], capture_output=True, text=True)
+        assert result.returncode == 0, f"harness {step} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    client = PulpClient.from_env()
+    client.tidy()
+    yield client
+    subprocess.run([str(HARNESS), "stop"], capture_output=True, text=True)
+
+
+def sync(data_dir: Path, upstream: str, *args: str, expect_failure: bool = False) -> dict:
+    result = run(binary(), "sync", "--data-dir", data_dir, "--upstream", upstream, "--json", *args, check=False)
+    assert (result.returncode != 0) == expect_failure, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def mirrored(data_dir: Path) -> dict[str, dict]:
+    return {p["filename"]: p for p in json.loads(run(binary(), "content", "list", "--data-dir", data_dir, "--json").stdout)}
+
+
+def repository_with(pulp: PulpClient, name: str, files: list[str]) -> dict:
+    repo = pulp.create_repository(name)
+    for filename in files:
+        pulp.upload(repo, corpus_dir() / filename)
+    return repo
+
+
+def republish(pulp: PulpClient, repo: dict, distribution: dict) -> None:
+    pulp.update_distribution(distribution, publication=pulp.publish(repo))
+
+
+def yank(pulp: PulpClient, base_path: str, name: str, version: str, reason: str) -> None:
+    """pulp_python's PEP 592 yank: a new repository version with a yank marker."""
+    pulp.wait_task(pulp.post(pulp.pypi_url(base_path) + "yank/", json={"name": name, "version": version, "yanked_reason": reason}))
+
+
+@pytest.mark.parametrize("where", ["api", "content"])
+def test_published_distribution_followed_through_added_removed_and_yanked(pulp, workdir, where):
+    base = f"pub-{where}"
+    repo = repository_with(pulp, base, FILES)
+    distribution = pulp.create_distribution(base, publication=pulp.publish(repo))
+    upstream = pulp.pypi_url(base) if where == "api" else pulp.content_url(base)
+    mirror = workdir / "mirror"
+
+    first = sync(mirror, upstream)
+    assert first["failures"] == [] and first["files_added"] == len(FILES)
+    held = mirrored(mirror)
+    assert {name: held[name]["sha256"] for name in held} == {name: checksums()[name] for name in FILES}
+
+    pulp.upload(repo, corpus_dir() / ADDED)
+    republish(pulp, repo, distribution)
+    added = sync(mirror, upstream)
+    assert added["failures"] == [] and added["files_added"] == 1 and ADDED in mirrored(mirror)
+
+    pulp.remove_files(repo, "idna-3.10-py3-none-any.whl")
+    republish(pulp, repo, distribution)
+    removed = sync(mirror, upstream)
+    assert removed["failures"] == [] and removed["files_removed"] == 1 and "idna-3.10-py3-none-any.whl" not in mirrored(mirror)
+
+    # pulp_python yanks through a distribution that serves the repository itself, and writes no
+    # yank into published pages (only its live pages carry them): the mirror follows what the
+    # published pages say, which is nothing.
+    pulp.create_distribution(base + "-yanks", repository=repo)
+    yank(pulp, base + "-yanks", "certifi", "2024.8.30", "bad certificates")
+    republish(pulp, repo, distribution)
+    after_yank = sync(mirror, upstream)
+    assert after_yank["failures"] == []
+    assert not mirrored(mirror)["certifi-2024.8.30-py3-none-any.whl"]["yanked"]
+
+    unchanged = sync(mirror, upstream)
+    assert unchanged["repository_version"] is None and unchanged["bytes_downloaded"] == 0 and unchanged["failures"] == []
+
+
+def test_repository_backed_distribution_followed_through_added_removed_and_yanked(pulp, workdir):
+    repo = repository_with(pulp, "live", FILES)
+    pulp.create_distribution("live", repository=repo)
+    upstream = pulp.pypi_url("live")
+    mirror = workdir / "mirror"
+
+    first = sync(mirror, upstream)
+    assert first["failures"] == [] and first["files_added"] == len(FILES)
+    # Pulp's serial never moves (1000000000): the mirror does not trust it.
+    assert first["upstream_serial"] == 1000000000
+
+    pulp.upload(repo, corpus_dir() / ADDED)
+    assert sync(mirror, upstream)["files_added"] == 1 and ADDED in mirrored(mirror)
+
+    pulp.remove_files(repo, "idna-3.10-py3-none-any.whl")
+    assert sync(mirror, upstream)["files_removed"] == 1 and "idna-3.10-py3-none-any.whl" not in mirrored(mirror)
+
+    yank(pulp, "live", "certifi", "2024.8.30", "bad certificates")
+    yanked = sync(mirror, upstream)
+    assert yanked["failures"] == []
+    certifi = mirrored(mirror)["certifi-2024.8.30-py3-none-any.whl"]
+    assert certifi["yanked"] and certifi["yanked_reason"] == "bad certificates"
+
+
+def test_named_includes_from_pulp_read_only_their_pages(pulp, workdir):
+    repo = repository_with(pulp, "few", FILES)
+    pulp.create_distribution("few", publication=pulp.publish(repo))
+    mirror = workdir / "mirror"
+    first = sync(mirror, pulp.pypi_url("few"), "--include", "six")
+    assert first["failures"] == [] and first["files_added"] == 2
+    again = sync(mirror, pulp.pypi_url("few"), "--include", "six")
+    assert again["upstream_requests"] == 1 and again["bytes_downloaded"] == 0
+
+
+def test_on_demand_from_pulp_downloads_no_file_and_serves_them_later(pulp, workdir):
+    repo = repository_with(pulp, "lazy", FILES)
+    pulp.create_distribution("lazy", publication=pulp.publish(repo))
+    mirror_dir = workdir / "mirror"
+    summary = sync(mirror_dir, pulp.content_url("lazy"), "--policy", "on_demand")
+    assert summary["failures"] == [] and summary["files_added"] == len(FILES)
+    assert summary["bytes_downloaded"] == 0 and summary["sizes_from_head"] == len(FILES)
+    capsule = Server(mirror_dir)
+    try:
+        run(tool("pip"), "download", "--no-deps", "--no-cache-dir", "--disable-pip-version-check", "--index-url", capsule.index(),
+            "--dest", workdir / "got", "idna")
+        got = workdir / "got" / "idna-3.10-py3-none-any.whl"
+        assert got.read_bytes() == (corpus_dir() / "idna-3.10-py3-none-any.whl").read_bytes()
+    finally:
+        capsule.stop()
+
+
+def test_pulp_syncs_from_wheelhouse(pulp, workdir):
+    primary = Server(workdir / "primary")
+    try:
+        upload_corpus(primary)
+        remote = pulp.post("remotes/python/python/", json={
+            "name": "from-wheelhouse", "url": f"{primary.url}/pypi/default/", "includes": ["six", "idna", "requests"],
+            "policy": "immediate"})
+        repo = pulp.create_repository("from-wheelhouse")
+        pulp.wait_task(pulp.post(repo["pulp_href"] + "sync/", json={"remote": remote["pulp_href"]}))
+        packages = pulp.packages(pulp.latest_version(repo))
+        expected = {name for name in checksums() if name.split("-")[0] in {"six", "idna", "requests"}}
+        assert {p["filename"] for p in packages} == expected
+        assert all(p["sha256"] == checksums()[p["filename"]] for p in packages)
+    finally:
+        primary.stop()
