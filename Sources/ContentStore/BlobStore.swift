@@ -186,3 +186,16 @@ public final class BlobWriter {
         _ = try? await FileSystem.shared.removeItem(at: path)
     }
 }
+
+/// A verified file fetched from upstream to pass on, not to keep (streamed content), shared by
+/// the requests that asked for it at once: each calls `release` once it has sent it, and the
+/// file goes with the last.
+public struct PassedOnFile: Sendable {
+    public let path: FilePath
+    public let release: @Sendable () async -> Void
+
+    public init(path: FilePath, release: @escaping @Sendable () async -> Void) {
+        self.path = path
+        self.release = release
+    }
+}

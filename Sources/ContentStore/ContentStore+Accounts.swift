@@ -31,7 +31,7 @@ extension ContentStore {
         guard !username.isEmpty, !password.isEmpty else { throw StoreError(.invalid, "a username and a password are both needed") }
         if try await verify(username: username, password: password) { return }
         let salt = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        let hash = try await Self.hash(password: password, salt: salt, rounds: Self.passwordRounds)
+        let hash = try await hash(password: password, salt: salt, rounds: Self.passwordRounds)
         try await write { db in
             try db.execute(
                 sql: """
@@ -58,11 +58,16 @@ extension ContentStore {
             else { return nil }
             return (row["password_hash"], row["salt"], row["iterations"])
         }
-        guard let stored else { return false }
+        guard let stored else {
+            // An unknown user takes as long to refuse as a wrong password: the time taken must
+            // not tell which user names exist.
+            _ = try await hash(password: password, salt: Self.unknownUserSalt, rounds: Self.passwordRounds)
+            return false
+        }
         let remembered = Hex.encode(SHA256.hash(data: Array("\(username)\u{0}\(password)\u{0}\(stored.hash)".utf8)))
         if verifiedCredentials.withLock({ $0.contains(remembered) }) { return true }
         let expected = stored.hash
-        let actual = try await Self.hash(password: password, salt: Self.bytes(fromHex: stored.salt), rounds: stored.rounds)
+        let actual = try await hash(password: password, salt: Self.bytes(fromHex: stored.salt), rounds: stored.rounds)
         // Constant-time comparison of the two hex digests.
         let matches = expected.utf8.count == actual.utf8.count && zip(expected.utf8, actual.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
         if matches { verifiedCredentials.withLock { _ = $0.insert(remembered) } }
@@ -77,9 +82,19 @@ extension ContentStore {
         return pool
     }()
 
+    /// Hashes queued or running at most (each takes about a quarter of a second): past it a
+    /// sign-in is refused at once as busy, so that a sign-in never waits behind more.
+    static let maximumPendingHashes = 4
+    private static let unknownUserSalt = (0..<16).map { _ in UInt8.random(in: 0...255) }
+
     /// PBKDF2 is slow on purpose, so it runs on its own thread, not on an event loop.
-    private static func hash(password: String, salt: [UInt8], rounds: Int) async throws -> String {
-        try await hashingPool.runIfActive {
+    private func hash(password: String, salt: [UInt8], rounds: Int) async throws -> String {
+        guard pendingHashes.add(1, ordering: .relaxed).newValue <= Self.maximumPendingHashes else {
+            pendingHashes.subtract(1, ordering: .relaxed)
+            throw StoreError(.busy, "Too many sign-ins are being checked at once; try again in a moment.")
+        }
+        defer { pendingHashes.subtract(1, ordering: .relaxed) }
+        return try await Self.hashingPool.runIfActive {
             let key = try KDF.Insecure.PBKDF2.deriveKey(
                 from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
             return key.withUnsafeBytes { Hex.encode($0) }

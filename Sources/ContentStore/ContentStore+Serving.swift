@@ -211,19 +211,28 @@ extension ContentStore {
 }
 
 extension ContentStore {
-    /// The package with these bytes and this filename, if some repository holds it in one of
-    /// its versions and does not have its project quarantined now (PEP 792).
+    /// The package with these bytes and this filename, if some distribution serves it now: the
+    /// version it serves holds it, and does not have its project quarantined (PEP 792). A file
+    /// removed everywhere, or held only by versions no distribution serves, is not served.
     public func file(sha256: SHA256Digest, filename: String) async throws -> Package? {
         try await read { db in
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT p.* FROM package p WHERE p.sha256 = ? AND p.filename = ?
+                    WITH served (repository_id, version) AS (
+                        SELECT r.id, r.latest_version FROM distribution d JOIN repository r ON r.id = d.repository_id
+                        UNION SELECT v.repository_id, v.number FROM distribution d JOIN repository_version v ON v.id = d.repository_version_id
+                        UNION SELECT v.repository_id, v.number FROM distribution d JOIN publication p ON p.id = d.publication_id
+                            JOIN repository_version v ON v.id = p.repository_version_id
+                    )
+                    SELECT p.* FROM package p WHERE p.sha256 = ?1 AND p.filename = ?2
                         AND EXISTS (
-                            SELECT 1 FROM repository_content rc WHERE rc.package_id = p.id
+                            SELECT 1 FROM served s JOIN repository_content rc ON rc.repository_id = s.repository_id AND rc.package_id = p.id
+                            WHERE rc.version_added <= s.version AND (rc.version_removed IS NULL OR rc.version_removed > s.version)
                                 AND NOT EXISTS (
-                                    SELECT 1 FROM project_status s WHERE s.repository_id = rc.repository_id AND s.project = p.name_normalized
-                                        AND s.status = 'quarantined' AND s.version_removed IS NULL))
+                                    SELECT 1 FROM project_status q WHERE q.repository_id = s.repository_id AND q.project = p.name_normalized
+                                        AND q.status = 'quarantined' AND q.version_added <= s.version
+                                        AND (q.version_removed IS NULL OR q.version_removed > s.version)))
                     """,
                 arguments: [sha256, filename]
             ).map(Package.init(row:))

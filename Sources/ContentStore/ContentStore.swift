@@ -18,6 +18,8 @@ public final class ContentStore: Sendable {
     let logger: Logger
     /// Digests of credentials already verified (see `verify(username:password:)`).
     let verifiedCredentials = Mutex<Set<String>>([])
+    /// Password hashes queued or running (see `maximumPendingHashes`).
+    let pendingHashes = Atomic<Int>(0)
 
     /// The database file inside the data directory.
     public static let databaseFilename = "wheelhouse.sqlite"

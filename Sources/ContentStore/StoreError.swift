@@ -17,6 +17,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let digestMismatch = Code("digest-mismatch")
         /// The disk or database failed.
         public static let io = Code("io")
+        /// Too much of something slow is already under way; try again shortly.
+        public static let busy = Code("busy")
     }
 
     public let code: Code

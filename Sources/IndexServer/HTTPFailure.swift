@@ -35,6 +35,7 @@ struct HTTPFailure: HTTPResponseError {
             case .conflict: self.init(.conflict, error.message)
             case .tooLarge: self.init(.contentTooLarge, error.message)
             case .invalid, .digestMismatch: self.init(.badRequest, error.message)
+            case .busy: self.init(.serviceUnavailable, error.message, headers: [.retryAfter: "1"])
             default: self.init(.internalServerError, Self.internalMessage, detail: error.message)
             }
         case let error as ArchiveError:

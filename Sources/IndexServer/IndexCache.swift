@@ -6,15 +6,10 @@ import NIOCore
 import PythonPackaging
 import Synchronization
 
-/// A page rendered once and served many times, with its strong ETag.
+/// A page as served, with its strong ETag.
 struct RenderedPage: Sendable {
     let body: ByteBuffer
     let etag: String
-
-    init(_ bytes: [UInt8]) {
-        body = ByteBuffer(bytes: bytes)
-        etag = "\"" + Hex.encode(SHA256.hash(data: bytes).prefix(12)) + "\""
-    }
 }
 
 /// A file a distribution serves: where its bytes are and the headers that describe them,
@@ -53,47 +48,44 @@ struct ServedFile: Sendable {
     }
 }
 
-/// Everything rendered for one distribution at one generation of the store, filled lazily.
+/// Everything rendered for one distribution at one generation of the store, filled lazily,
+/// with the origin left as a placeholder (`PageTemplate`).
 final class DistributionPages: Sendable {
     let content: ServedContent
-    let origin: String
-    let root = Mutex<(html: RenderedPage, json: RenderedPage)?>(nil)
+    let root = Mutex<(html: PageTemplate, json: PageTemplate)?>(nil)
     /// Per normalized project name: its pages.
     let projects = Mutex<[String: ProjectPages]>([:])
     let files = Mutex<[String: ServedFile]>([:])
     /// Warehouse JSON documents by `project/version`.
-    let jsonAPI = Mutex<[String: RenderedPage]>([:])
+    let jsonAPI = Mutex<[String: PageTemplate]>([:])
+    /// pulp_python's summary (`/pypi/<base>/`), counted on first use.
+    let summary = Mutex<[UInt8]?>(nil)
 
-    init(content: ServedContent, origin: String) {
+    init(content: ServedContent) {
         self.content = content
-        self.origin = origin
     }
 
     /// Where a file is downloaded from: PyPI's layout, by sha256 (`/packages/ab/cd/ef…/name`),
     /// which mirrors such as bandersnatch expect.
-    func fileURL(_ package: Package) -> String { "\(origin)\(FileLocation.path(sha256: package.sha256, filename: package.filename))" }
+    func fileURL(_ package: Package) -> String { PageTemplate.origin + FileLocation.path(sha256: package.sha256, filename: package.filename) }
 }
 
 /// One project's pages in a distribution.
 struct ProjectPages: Sendable {
     let project: ServedProject
-    let html: RenderedPage
-    let json: RenderedPage
+    let html: PageTemplate
+    let json: PageTemplate
 }
 
 /// Rendered pages by distribution, dropped whenever the store's generation changes, so that
-/// pages are rendered once per change rather than once per request.
+/// pages are rendered once per change rather than once per request, whatever origin asks.
 final class IndexCache: Sendable {
     let store: ContentStore
-    /// Pages are kept for this many origins (Host headers) per distribution; pages asked for
-    /// under any other origin are rendered for that request only, so made-up Host headers
-    /// cannot grow the cache.
-    static let originsPerDistribution = 8
 
     private struct State {
         var generation: Int64 = -1
-        /// By base path, then by origin.
-        var pages: [String: [String: DistributionPages]] = [:]
+        /// By base path.
+        var pages: [String: DistributionPages] = [:]
         /// Files looked up by `/packages/…` path.
         var packageFiles: [String: ServedFile] = [:]
     }
@@ -102,26 +94,18 @@ final class IndexCache: Sendable {
 
     init(store: ContentStore) { self.store = store }
 
-    /// The pages of the distribution at `basePath` as seen from `origin`, or nil if there is none.
-    func pages(basePath: String, origin: String) async throws -> DistributionPages? {
-        if let cached = state.withLock({ $0.pages[basePath]?[origin] }) { return cached }
+    /// The pages of the distribution at `basePath`, or nil if there is none.
+    func pages(basePath: String) async throws -> DistributionPages? {
+        if let cached = state.withLock({ $0.pages[basePath] }) { return cached }
         let generation = state.withLock { $0.generation }
         guard let content = try await store.servedContent(basePath: basePath) else { return nil }
-        let pages = DistributionPages(content: content, origin: origin)
+        let pages = DistributionPages(content: content)
         return state.withLock { state in
-            // Kept only if nothing changed while it was loaded, and only for a few origins.
-            let origins = state.pages[basePath, default: [:]]
-            if let kept = origins[origin] { return kept }
-            if state.generation == generation, origins.count < Self.originsPerDistribution {
-                state.pages[basePath, default: [:]][origin] = pages
-            }
+            // Kept only if nothing changed while it was loaded.
+            if let kept = state.pages[basePath] { return kept }
+            if state.generation == generation { state.pages[basePath] = pages }
             return pages
         }
-    }
-
-    /// How many origins' pages are kept for a distribution.
-    func cachedOrigins(basePath: String) -> Int {
-        state.withLock { $0.pages[basePath]?.count ?? 0 }
     }
 
     /// Drops everything if the store changed since the last look.
@@ -164,13 +148,13 @@ final class IndexCache: Sendable {
 
 extension DistributionPages {
     /// The root pages, rendered on first use.
-    func rootPages(store: ContentStore) async throws -> (html: RenderedPage, json: RenderedPage) {
+    func rootPages(store: ContentStore) async throws -> (html: PageTemplate, json: PageTemplate) {
         if let rendered = root.withLock({ $0 }) { return rendered }
         let projects = try await store.projects(in: content)
         let page = SimpleRootPage(
             projects: projects.map { SimpleProjectLink(name: $0.name, normalized: $0.normalized, lastSerial: $0.lastSerial) },
             lastSerial: content.lastSerial)
-        let rendered = (RenderedPage(page.html()), RenderedPage(page.json()))
+        let rendered = (PageTemplate(page.html()), PageTemplate(page.json()))
         root.withLock { $0 = rendered }
         return rendered
     }
@@ -180,7 +164,7 @@ extension DistributionPages {
         if let cached = projects.withLock({ $0[normalized] }) { return cached }
         guard let project = try await store.project(normalized, in: content) else { return nil }
         let page = SimpleProjectPage(project, fileURL: fileURL)
-        let rendered = ProjectPages(project: project, html: RenderedPage(page.html()), json: RenderedPage(page.json()))
+        let rendered = ProjectPages(project: project, html: PageTemplate(page.html()), json: PageTemplate(page.json()))
         // Only projects that exist are remembered: names made up by clients must not grow the cache.
         projects.withLock { $0[normalized] = rendered }
         return rendered

@@ -5,9 +5,9 @@ import ServiceLifecycle
 
 /// Brings the bytes of a package recorded without them (on-demand content) into the store —
 /// its PEP 658 metadata file when the flag is set — or throws saying why not. For content that
-/// is not kept (streamed) it answers the path of a verified temporary file instead, which the
-/// server sends once and removes. The replication side provides it; the server only calls it.
-public typealias FetchMissingFile = @Sendable (_ package: Package, _ metadata: Bool) async throws -> String?
+/// is not kept (streamed) it answers a verified file to pass on instead, which the server
+/// releases once sent. The replication side provides it; the server only calls it.
+public typealias FetchMissingFile = @Sendable (_ package: Package, _ metadata: Bool) async throws -> PassedOnFile?
 
 /// Wheelhouse's HTTP side: per distribution at `/pypi/<base_path>/` the simple API (PEP 503 and
 /// 691), the Warehouse JSON API and twine's upload API; files at `/packages/…` by sha256 (PyPI's
@@ -22,15 +22,18 @@ public enum IndexServer {
     ) -> some ApplicationProtocol {
         let cache = IndexCache(store: store)
         let metrics = ServerMetrics()
-        let router = Router(options: .autoGenerateHeadEndpoints)
+        let router = Router(context: IndexRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessMiddleware(metrics: metrics))
         let routes = Routes(
             store: store, cache: cache, metrics: metrics, configuration: configuration, fetchMissing: fetchMissing,
             fileBodies: FileBodyCache(maximumFileSize: configuration.cachedFileMaximumSize, budget: configuration.fileCacheBudget))
         routes.register(on: router)
+        let connections = ConnectionCount(limits: configuration.connectionLimits)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ResponseHeadHandlerInstaller()], idleTimeout: .seconds(75))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ResponseHeadHandlerInstaller(), ConnectionGuard(count: connections)], idleTimeout: .seconds(75))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelhouse"),
             services: [ChangeWatcher(cache: cache, interval: configuration.changePollInterval, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -46,8 +49,9 @@ struct Routes: Sendable {
     let configuration: ServerConfiguration
     let fetchMissing: FetchMissingFile?
     let fileBodies: FileBodyCache
+    let signIns = SignInThrottle()
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<IndexRequestContext>) {
         router.get("livez") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
             do {

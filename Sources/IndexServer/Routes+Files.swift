@@ -8,7 +8,7 @@ import _NIOFileSystem
 extension Routes {
     /// `GET` and `HEAD /pulp/content/<base>/<filename>` (and `<filename>.metadata`):
     /// pulp_python's file layout, by distribution.
-    func distributionFile(_ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
+    func distributionFile(_ request: Request, _ context: IndexRequestContext, bodyWanted: Bool) async throws -> Response {
         let filename = try Self.checkedFilename(context)
         let pages = try await distribution(request, context)
         guard let file = try await pages.file(filename, store: store) else {
@@ -19,7 +19,7 @@ extension Routes {
 
     /// `GET` and `HEAD /packages/<ab>/<cd>/<rest of the sha256>/<filename>`: PyPI's layout, the
     /// URL pages link to.
-    func packageFile(_ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
+    func packageFile(_ request: Request, _ context: IndexRequestContext, bodyWanted: Bool) async throws -> Response {
         if let file = cache.servedPackageFile(atPath: request.uri.path) {
             return try await send(file, filename: file.filename, request, context, bodyWanted: bodyWanted)
         }
@@ -35,7 +35,7 @@ extension Routes {
         return try await send(file, filename: filename, request, context, bodyWanted: bodyWanted)
     }
 
-    private static func checkedFilename(_ context: BasicRequestContext) throws -> String {
+    private static func checkedFilename(_ context: IndexRequestContext) throws -> String {
         let filename = try parameter(context, "filename")
         guard isServable(filename) else { throw HTTPFailure(.notFound, "'\(filename)' is not a file this index serves.") }
         return filename
@@ -49,7 +49,7 @@ extension Routes {
     /// The file from the blob store, with `ETag` (its sha256), `Last-Modified`, and
     /// single-range requests. Small files go out from memory once read (that beats any
     /// system call per request); larger ones with `sendfile`.
-    private func send(_ file: ServedFile, filename: String, _ request: Request, _ context: BasicRequestContext, bodyWanted: Bool) async throws -> Response {
+    private func send(_ file: ServedFile, filename: String, _ request: Request, _ context: IndexRequestContext, bodyWanted: Bool) async throws -> Response {
         var body = fileBodies.cached(file.sha256)
         // Only a file not in memory needs its path.
         lazy var path = store.blobs.path(for: file.sha256)
@@ -108,7 +108,7 @@ extension Routes {
     /// Fetches on-demand content from its upstream on first request; its size once stored.
     private func fetchFromUpstream(_ file: ServedFile, filename: String, path: FilePath) async throws -> Int64 {
         let fetched = try await fetch(file, filename: filename)
-        if let temporary = fetched.temporary { _ = try? await FileSystem.shared.removeItem(at: FilePath(temporary)) }
+        await fetched.passedOn?.release()
         guard let info = try await FileSystem.shared.info(forFileAt: path) else {
             throw HTTPFailure(.badGateway, "The upstream \(Self.origin(of: fetched.upstream)) sent '\(filename)' but it was not kept; try again.")
         }
@@ -123,27 +123,27 @@ extension Routes {
         headers[.cacheControl] = "no-store"
         headers[.contentLength] = String(file.package.size)
         guard bodyWanted else { return Response(status: .ok, headers: headers) }
-        guard let temporary = try await fetch(file, filename: filename).temporary else {
+        guard let passedOn = try await fetch(file, filename: filename).passedOn else {
             throw HTTPFailure(.badGateway, "The upstream of '\(filename)' sent nothing to pass on; try again.")
         }
         metrics.bytesServed(file.package.size)
         let body = ResponseBody(contentLength: Int(file.package.size)) { writer in
             do {
-                try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(temporary)) { handle in
+                try await FileSystem.shared.withFileHandle(forReadingAt: passedOn.path) { handle in
                     for try await chunk in handle.readChunks() { try await writer.write(chunk) }
                 }
                 try await writer.finish(nil)
             } catch {
-                _ = try? await FileSystem.shared.removeItem(at: FilePath(temporary))
+                await passedOn.release()
                 throw error
             }
-            _ = try? await FileSystem.shared.removeItem(at: FilePath(temporary))
+            await passedOn.release()
         }
         return Response(status: .ok, headers: headers, body: body)
     }
 
     /// Asks the replication side for a missing file; a 502 naming the upstream if it fails.
-    private func fetch(_ file: ServedFile, filename: String) async throws -> (upstream: String, temporary: String?) {
+    private func fetch(_ file: ServedFile, filename: String) async throws -> (upstream: String, passedOn: PassedOnFile?) {
         guard let upstream = file.package.upstreamURL, let fetchMissing else {
             throw HTTPFailure(.notFound, "The file '\(filename)' is recorded but its bytes are not stored here.")
         }

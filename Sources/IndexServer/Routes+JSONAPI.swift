@@ -5,7 +5,7 @@ import PythonPackaging
 
 extension Routes {
     /// `GET /pypi/<base>/pypi/<project>/json` and `…/<project>/<version>/json`.
-    func projectJSON(_ request: Request, _ context: BasicRequestContext, version: String?) async throws -> Response {
+    func projectJSON(_ request: Request, _ context: IndexRequestContext, version: String?) async throws -> Response {
         let raw = try Self.parameter(context, "project")
         let normalized = ProjectName.normalize(raw)
         if raw != normalized {
@@ -25,24 +25,28 @@ extension Routes {
         // Kept only under the spelling of a release that exists: other spellings of it (`1.0`
         // for `1.0.0`) are answered too, but must not grow the cache.
         let cacheable = version.map { wanted in project.project.files.contains { $0.package.version == wanted } } ?? true
-        var page = pages.jsonAPI.withLock { $0[cacheKey] }
-        if page == nil {
+        let template: PageTemplate
+        if let cached = pages.jsonAPI.withLock({ $0[cacheKey] }) {
+            template = cached
+        } else {
+            let origin = PageTemplate.origin
             let document = WarehouseDocument(
                 project: project.project, fileURL: pages.fileURL,
-                projectURL: "\(pages.origin)/pypi/\(base)/simple/\(normalized)/", jsonBaseURL: "\(pages.origin)/pypi/\(base)/pypi/\(normalized)/")
+                projectURL: "\(origin)/pypi/\(base)/simple/\(normalized)/", jsonBaseURL: "\(origin)/pypi/\(base)/pypi/\(normalized)/")
             guard let bytes = document.render(version: version) else {
                 throw HTTPFailure(.notFound, "The project '\(normalized)' has no release '\(version ?? "")' in the index at /pypi/\(base)/.")
             }
-            let rendered = RenderedPage(bytes)
+            let rendered = PageTemplate(bytes)
             if cacheable { pages.jsonAPI.withLock { $0[cacheKey] = rendered } }
-            page = rendered
+            template = rendered
         }
+        let page = template.page(at: Self.origin(request, configuration))
         var headers: HTTPFields = [
-            .contentType: "application/json", .eTag: page!.etag, .cacheControl: "max-age=0, must-revalidate",
+            .contentType: "application/json", .eTag: page.etag, .cacheControl: "max-age=0, must-revalidate",
             .accessControlAllowOrigin: "*",
         ]
         headers[.lastSerial] = String(project.project.lastSerial)
-        if request.hasCurrentCopy(etag: page!.etag) { return Response(status: .notModified, headers: headers) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: page!.body))
+        if request.hasCurrentCopy(etag: page.etag) { return Response(status: .notModified, headers: headers) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: page.body))
     }
 }

@@ -5,22 +5,28 @@ import PythonPackaging
 
 extension Routes {
     /// `GET /pypi/<base>/`: counts of projects, releases and files (pulp_python's summary).
-    func summary(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func summary(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
         let pages = try await distribution(request, context)
-        let counts = try await store.counts(in: pages.content)
-        let body = JSONValue.object([
-            ("projects", .integer(Int64(counts.projects))), ("releases", .integer(Int64(counts.releases))), ("files", .integer(Int64(counts.files))),
-        ])
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body.renderedBytes)))
+        var body = pages.summary.withLock { $0 }
+        if body == nil {
+            let counts = try await store.counts(in: pages.content)
+            let rendered = JSONValue.object([
+                ("projects", .integer(Int64(counts.projects))), ("releases", .integer(Int64(counts.releases))), ("files", .integer(Int64(counts.files))),
+            ]).renderedBytes
+            pages.summary.withLock { $0 = rendered }
+            body = rendered
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body ?? [])))
     }
 
     /// `GET /pypi/<base>/simple/`: every project, as HTML or JSON by negotiation.
-    func simpleRoot(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func simpleRoot(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
         if let redirect = Self.trailingSlashRedirect(request) { return redirect }
         let pages = try await distribution(request, context)
         let format = try Self.negotiate(request)
         let root = try await pages.rootPages(store: store)
-        var response = Self.page(format == .json ? root.json : root.html, format: format, serial: pages.content.lastSerial, request: request)
+        let template = format == .json ? root.json : root.html
+        var response = Self.page(template.page(at: Self.origin(request, configuration)), format: format, serial: pages.content.lastSerial, request: request)
         Self.markJournal(&response, pages.content)
         return response
     }
@@ -41,7 +47,7 @@ extension Routes {
     /// `GET /pypi/<base>/changes?since=SERIAL[&epoch=UUID]`: the distribution's journal after a serial, for
     /// mirrors: `{"last_serial", "complete", "changes": [{"serial", "project", "version",
     /// "filename", "action"}]}`, at most 10,000 entries (`complete` is false when cut short).
-    func changes(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func changes(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
         let pages = try await distribution(request, context)
         if let epoch = request.uri.queryParameters.get("epoch"), epoch != pages.content.distribution.uuid {
             throw HTTPFailure(
@@ -72,7 +78,7 @@ extension Routes {
 
     /// `GET /pypi/<base>/simple/<project>/`: one project's files. A name that is not normalized
     /// is redirected (301) to its normalized URL.
-    func simpleProject(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func simpleProject(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
         let raw = try Self.parameter(context, "project")
         let normalized = ProjectName.normalize(raw)
         if raw != normalized {
@@ -85,22 +91,24 @@ extension Routes {
         guard let project = try await pages.projectPages(normalized, store: store) else {
             throw HTTPFailure(.notFound, "The project '\(normalized)' is not in the index at /pypi/\(pages.content.distribution.basePath)/simple/.")
         }
-        var response = Self.page(format == .json ? project.json : project.html, format: format, serial: project.project.lastSerial, request: request)
+        let template = format == .json ? project.json : project.html
+        var response = Self.page(
+            template.page(at: Self.origin(request, configuration)), format: format, serial: project.project.lastSerial, request: request)
         Self.markJournal(&response, pages.content)
         return response
     }
 
     /// The cached pages of the distribution named in the URL, or a 404 naming the base path.
-    func distribution(_ request: Request, _ context: BasicRequestContext) async throws -> DistributionPages {
+    func distribution(_ request: Request, _ context: IndexRequestContext) async throws -> DistributionPages {
         let base = try Self.parameter(context, "base")
-        guard let pages = try await cache.pages(basePath: base, origin: Self.origin(request, configuration)) else {
+        guard let pages = try await cache.pages(basePath: base) else {
             throw HTTPFailure(.notFound, "No distribution is served at the base path '\(base)'.")
         }
         return pages
     }
 
     /// A path parameter, percent-decoded.
-    static func parameter(_ context: BasicRequestContext, _ name: String) throws -> String {
+    static func parameter(_ context: IndexRequestContext, _ name: String) throws -> String {
         guard let raw = context.parameters.get(name), let decoded = URLPath.unescape(raw), !decoded.isEmpty else {
             throw HTTPFailure(.badRequest, "The URL has a malformed '\(name)'.")
         }

@@ -8,20 +8,21 @@ extension Routes {
     /// fields are kept (bounded), the `content` file is written to the blob store while it is
     /// hashed. The file is then checked as PyPI checks uploads and added to the distribution's
     /// repository as a new version, visible at once.
-    func upload(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func upload(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
         do {
             let response = try await receiveUpload(request, context)
             metrics.upload(outcome: "accepted")
             return response
         } catch {
             let failure = HTTPFailure(error)
-            metrics.upload(outcome: failure.status == .unauthorized || failure.status == .forbidden ? "unauthorized" : "refused")
+            metrics.upload(
+                outcome: [.unauthorized, .forbidden, .tooManyRequests].contains(failure.status) ? "unauthorized" : "refused")
             throw failure
         }
     }
 
-    private func receiveUpload(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try await authenticate(request)
+    private func receiveUpload(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
+        try await authenticate(request, from: context.clientAddress)
         let pages = try await distribution(request, context)
         guard case .repository(let repositoryID) = pages.content.distribution.target else {
             throw HTTPFailure(
@@ -57,7 +58,7 @@ extension Routes {
     }
 
     /// Basic authentication against the store's accounts (`admin`, or `__token__` with a token).
-    private func authenticate(_ request: Request) async throws {
+    private func authenticate(_ request: Request, from address: String) async throws {
         let challenge: HTTPFields = [.wwwAuthenticate: "Basic realm=\"wheelhouse\""]
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
             let decoded = Base64.decode(String(header.dropFirst(6)).trimmingSpaces()),
@@ -67,9 +68,16 @@ extension Routes {
         }
         let username = String(text[..<colon])
         let password = String(text[text.index(after: colon)...])
+        if let seconds = signIns.wait(for: address) {
+            throw HTTPFailure(
+                .tooManyRequests, "Too many failed sign-ins from this address; try again in \(seconds) seconds.",
+                headers: [.retryAfter: String(seconds)])
+        }
         guard try await store.verify(username: username, password: password) else {
+            signIns.failed(address)
             throw HTTPFailure(.forbidden, "Invalid or non-existent authentication information: the username or password is wrong.")
         }
+        signIns.succeeded(address)
     }
 }
 

@@ -16,11 +16,15 @@ public struct ServerConfiguration: Sendable {
     /// The scheme, host and port clients reach the server at (`https://pypi.example.com`),
     /// for the absolute URLs in pages; nil takes them from each request.
     public var publicURL: String?
+    /// How many connections may be open, and how soon a request head must arrive.
+    public var connectionLimits: ConnectionLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumUploadSize: Int64 = 1 << 30, changePollInterval: Duration = .milliseconds(100),
-        cachedFileMaximumSize: Int64 = 1 << 20, fileCacheBudget: Int64 = 64 << 20, sendfile: Bool = true, publicURL: String? = nil
+        cachedFileMaximumSize: Int64 = 1 << 20, fileCacheBudget: Int64 = 64 << 20, sendfile: Bool = true, publicURL: String? = nil,
+        connectionLimits: ConnectionLimits = ConnectionLimits()
     ) {
+        self.connectionLimits = connectionLimits
         self.publicURL = publicURL.map { String($0.reversed().drop { $0 == "/" }.reversed()) }
         self.host = host
         self.port = port

@@ -10,14 +10,15 @@ import Synchronization
 /// Talks HTTP to one upstream: pages with conditional requests, files streamed into the blob
 /// store, retries with backoff on timeouts, dropped connections, 5xx and 429 (honouring
 /// `Retry-After`), and a count of every request made. Credentials are sent only to the
-/// origins of the indexes they were given for, never to other hosts the pages link to.
+/// origins of the indexes they belong to, never to other hosts the pages link to.
 final class UpstreamClient: UpstreamConnection {
     let settings: ConnectionSettings
     private let http: HTTPClient
     private let logger: Logger
     private let requestCount = Atomic<Int>(0)
     private let byteCount = Atomic<Int64>(0)
-    private let credentialOrigins: Mutex<Set<String>>
+    /// The `Authorization` header for each origin that has one.
+    private let credentials: Mutex<[String: String]>
     /// The longest PEP 658 metadata file read, as for metadata read out of archives.
     static let metadataLimit = 8 * 1024 * 1024
     /// A download slower than this, over a minute, is abandoned (and retried): a connection that
@@ -26,19 +27,19 @@ final class UpstreamClient: UpstreamConnection {
     /// The largest file taken from an upstream that does not declare the file's size.
     static let undeclaredFileLimit: Int64 = 16 << 30
 
-    /// A client whose credentials go to the origin of `index` (and of indexes added later by
-    /// `sendCredentials(to:)`).
+    /// A client whose settings' credentials go to the origin of `index`, and nowhere else.
     init(settings: ConnectionSettings, index: String?, logger: Logger) throws(ReplicationError) {
         self.settings = settings
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: try settings.clientConfiguration())
         self.logger = logger
-        self.credentialOrigins = Mutex(Set([index.flatMap(Self.origin)].compactMap { $0 }))
+        var credentials: [String: String] = [:]
+        if let authorization = settings.authorization, let origin = index.flatMap(Self.origin) { credentials[origin] = authorization }
+        self.credentials = Mutex(credentials)
     }
 
-    /// Lets requests to the origin of the index at `url` carry the credentials.
-    func sendCredentials(to url: String) {
-        guard let origin = Self.origin(of: url) else { return }
-        credentialOrigins.withLock { _ = $0.insert(origin) }
+    /// From now on, the `Authorization` header each origin's requests carry (none for others).
+    func useCredentials(_ byOrigin: [String: String]) {
+        credentials.withLock { $0 = byOrigin }
     }
 
     /// `scheme://host:port` of a URL, lowercased, with the scheme's default port filled in.
@@ -156,7 +157,7 @@ final class UpstreamClient: UpstreamConnection {
     private func request(_ url: String, headers: [(String, String)]) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "User-Agent", value: "wheelhouse-sync")
-        if let authorization = settings.authorization, let origin = Self.origin(of: url), credentialOrigins.withLock({ $0.contains(origin) }) {
+        if let origin = Self.origin(of: url), let authorization = credentials.withLock({ $0[origin] }) {
             request.headers.add(name: "Authorization", value: authorization)
         }
         for (name, value) in headers { request.headers.add(name: name, value: value) }

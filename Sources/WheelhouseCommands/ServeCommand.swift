@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Bytes of small files (up to 1 MiB each) kept in memory for downloads; 0 turns this off (larger files always go out with sendfile).")
     var fileCacheBudget: Int64 = 64 << 20
 
+    @Option(help: "The most connections open at once (at most 256 from one address); bounded by the open-file limit.")
+    var maxConnections = 4_096
+
     @Option(help: "The URL clients reach the server at, such as https://pypi.example.com behind a TLS proxy (default: $WHEELHOUSE_PUBLIC_URL, else each request's Host, over https when X-Forwarded-Proto says so).")
     var publicURL: String?
 
@@ -60,12 +63,33 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             try await contentStore.removeAccount(username: "__token__")
         }
+        // Every connection holds a file descriptor: the soft limit (often 1,024) is raised to the
+        // hard one, and connections are kept well under it, so that files and the database
+        // can still be opened when clients hold every connection allowed.
+        let descriptors = Self.raiseOpenFileLimit()
+        let limits = ConnectionLimits(maximum: max(16, min(maxConnections, descriptors - 256)))
+        if limits.maximum < maxConnections {
+            logger.warning(
+                "connections are limited by the open-file limit; raise it (ulimit -n, LimitNOFILE=) for more",
+                metadata: ["server.max_connections": "\(limits.maximum)", "server.open_file_limit": "\(descriptors)"])
+        }
         let configuration = ServerConfiguration(
-            host: host, port: port, maximumUploadSize: maxUploadSize, fileCacheBudget: fileCacheBudget, publicURL: publicURL)
+            host: host, port: port, maximumUploadSize: maxUploadSize, fileCacheBudget: fileCacheBudget, publicURL: publicURL,
+            connectionLimits: limits)
         let distributions = try await contentStore.distributions()
         // On-demand content is fetched from its upstream when first asked for. Upstreams that
         // need credentials or TLS settings take them from the environment, as `sync` does.
-        let fetcher = LazyFetcher(store: contentStore, settings: Self.lazyFetchSettings(environment), logger: logger)
+        let fetchSettings = Self.lazyFetchSettings(environment)
+        let credentialsIndex = environment["WHEELHOUSE_UPSTREAM_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if fetchSettings.username != nil, credentialsIndex == nil {
+            let origins = Set(try await contentStore.syncedIndexURLs().compactMap { URLComponents(string: $0)?.host })
+            if origins.count > 1 {
+                logger.warning(
+                    "WHEELHOUSE_UPSTREAM_USERNAME is set but this data directory was synced from several hosts; set WHEELHOUSE_UPSTREAM_URL to the index the credentials belong to, or none is sent",
+                    metadata: ["sync.hosts": "\(origins.sorted())"])
+            }
+        }
+        let fetcher = LazyFetcher(store: contentStore, settings: fetchSettings, credentialsIndex: credentialsIndex, logger: logger)
         let app = IndexServer.buildApplication(
             configuration: configuration, store: contentStore, logger: logger, fetchMissing: { try await fetcher.fetch($0, metadata: $1) }
         ) { actualPort in
@@ -89,8 +113,21 @@ struct ServeCommand: AsyncParsableCommand {
         await fetcher.shutdown()
     }
 
+    /// Raises the soft limit on open files to the hard one; the limit now in force.
+    static func raiseOpenFileLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1_024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)
+    }
+
     /// Connection settings for on-demand fetches: `WHEELHOUSE_UPSTREAM_USERNAME`,
-    /// `WHEELHOUSE_UPSTREAM_PASSWORD`, `WHEELHOUSE_UPSTREAM_CA_CERT`, `WHEELHOUSE_UPSTREAM_PROXY`.
+    /// `WHEELHOUSE_UPSTREAM_PASSWORD` (sent only to `WHEELHOUSE_UPSTREAM_URL`'s host, or to the
+    /// one index synced from), `WHEELHOUSE_UPSTREAM_CA_CERT`, `WHEELHOUSE_UPSTREAM_PROXY`.
     static func lazyFetchSettings(_ environment: [String: String]) -> ConnectionSettings {
         ConnectionSettings(
             username: environment["WHEELHOUSE_UPSTREAM_USERNAME"], password: environment["WHEELHOUSE_UPSTREAM_PASSWORD"],

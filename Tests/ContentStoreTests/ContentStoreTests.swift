@@ -186,6 +186,28 @@ struct ContentStoreTests {
         #expect(try await store.packages(repositoryID: repository.id, version: 1).map(\.package.version) == ["1.0"])
     }
 
+    @Test("an unknown user is refused only after a password hash, as a wrong password is; hashes past the queue's bound are refused as busy")
+    func signInCosts() async throws {
+        let fixture = try await StoreFixture.make()
+        defer { fixture.remove() }
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    do {
+                        return try await fixture.store.verify(username: "nobody", password: "x") ? "yes" : "no"
+                    } catch let error as StoreError where error.code == .busy {
+                        return "busy"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(outcomes.contains("busy"), "twelve unknown-user checks at once must queue hashes")
+        #expect(Set(outcomes).isSubset(of: ["no", "busy"]))
+    }
+
     @Test("the admin account: generated once, or set from the environment")
     func accounts() async throws {
         let fixture = try await StoreFixture.make()

@@ -137,6 +137,33 @@ struct JSONAPIAndFileTests {
         }
     }
 
+    @Test("/packages/ serves only what some distribution serves now: not a removed file, nor one held only by a repository no distribution serves")
+    func packagesServedOnlyWhileDistributed() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let six = try await fixture.add(corpus: "six-1.16.0-py2.py3-none-any.whl")
+        let hex = six.sha256.hex
+        let path = "/packages/\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))/\(hex.dropFirst(4))/\(six.filename)"
+        try await fixture.test { client async throws in
+            #expect(try await client.execute(uri: path, method: .get).status == .ok)
+            #expect(try await client.execute(uri: path + ".metadata", method: .get).status == .ok)
+        }
+        try await fixture.store.modify(repositoryID: fixture.repository.id, changes: ContentChanges(remove: [six.id]))
+        // Held by a repository that no distribution serves.
+        let hidden = try await fixture.store.createRepository(name: "hidden")
+        try await fixture.store.modify(repositoryID: hidden.id, changes: ContentChanges(add: [six.id]))
+        try await fixture.test { client async throws in
+            #expect(try await client.execute(uri: path, method: .get).status == .notFound)
+            #expect(try await client.execute(uri: path + ".metadata", method: .get).status == .notFound)
+        }
+        // A distribution pinned to the version that held it serves it again.
+        let pinned = try await fixture.store.repositoryVersion(repositoryID: fixture.repository.id, number: 1)
+        _ = try await fixture.store.createDistribution(name: "pinned", basePath: "pinned", target: .repositoryVersion(pinned.id))
+        try await fixture.test { client async throws in
+            #expect(try await client.execute(uri: path, method: .get).status == .ok)
+        }
+    }
+
     @Test("health and metrics")
     func operations() async throws {
         let fixture = try await ServerFixture.make()

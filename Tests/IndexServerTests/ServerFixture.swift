@@ -33,9 +33,13 @@ struct ServerFixture {
     /// By default the routes are driven without an HTTP/1.1 pipeline (files are streamed
     /// there); `live` runs the real server on a port, where files beyond the memory cache
     /// (`fileCacheBudget`) go out with `sendfile`.
-    func test(live: Bool = false, fileCacheBudget: Int64 = 64 << 20, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func test(
+        live: Bool = false, fileCacheBudget: Int64 = 64 << 20, limits: ConnectionLimits = ConnectionLimits(),
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         let configuration = ServerConfiguration(
-            port: 0, maximumUploadSize: 1 << 20, changePollInterval: .milliseconds(20), fileCacheBudget: fileCacheBudget, sendfile: live)
+            port: 0, maximumUploadSize: 1 << 20, changePollInterval: .milliseconds(20), fileCacheBudget: fileCacheBudget, sendfile: live,
+            connectionLimits: limits)
         let app = IndexServer.buildApplication(configuration: configuration, store: store, logger: Logger(label: "test"))
         try await app.test(live ? .live : .router, body)
     }

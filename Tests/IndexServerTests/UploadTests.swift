@@ -3,6 +3,7 @@ import Digests
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+@testable import IndexServer
 import NIOCore
 import PythonPackaging
 import Testing
@@ -100,6 +101,25 @@ struct UploadTests {
             #expect(wrong.status == .forbidden)
             let metrics = try await client.execute(uri: "/metrics", method: .get).text
             #expect(metrics.contains("wheelhouse_uploads_total{outcome=\"unauthorized\"} 2"), "both count as unauthorized")
+        }
+        #expect(try await fixture.store.repository(named: "default").latestVersion == 0)
+    }
+
+    @Test("five wrong passwords from one address and it is refused at once (429) for a minute, the right password too")
+    func signInThrottle() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { fixture.remove() }
+        let form = Self.demoUpload(Self.wheel())
+        try await fixture.test { client in
+            func attempt(_ password: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/pypi/default/legacy/", method: .post,
+                    headers: [.contentType: form.contentType, .authorization: "Basic " + Data("admin:\(password)".utf8).base64EncodedString()],
+                    body: ByteBuffer(bytes: form.build()))
+            }
+            for _ in 0..<SignInThrottle.allowedFailures { #expect(try await attempt("guess").status == .forbidden) }
+            let refused = try await attempt(ServerFixture.password)
+            #expect(refused.status == .tooManyRequests && Int(refused.headers[.retryAfter] ?? "") ?? 0 > 0)
         }
         #expect(try await fixture.store.repository(named: "default").latestVersion == 0)
     }

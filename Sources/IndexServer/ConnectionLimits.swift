@@ -1,0 +1,132 @@
+import NIOCore
+import NIOHTTPTypes
+import Synchronization
+
+/// What an anonymous client can hold while it sends nothing useful: at most `maximum`
+/// connections open at once (and `perAddress` from one address, so that one client cannot
+/// take them all), and a request head must arrive in full within `headTimeout` of its first
+/// byte. Without them, a thousand connections that each send half a request hold every file
+/// descriptor the process has, and nobody else is served.
+public struct ConnectionLimits: Sendable {
+    public var maximum: Int
+    public var perAddress: Int
+    public var headTimeout: Duration
+
+    public init(maximum: Int = 4_096, perAddress: Int = 256, headTimeout: Duration = .seconds(15)) {
+        self.maximum = maximum
+        self.perAddress = perAddress
+        self.headTimeout = headTimeout
+    }
+}
+
+/// The connections open now, by client address.
+final class ConnectionCount: Sendable {
+    let limits: ConnectionLimits
+    private let open = Mutex<(total: Int, byAddress: [String: Int])>((0, [:]))
+
+    init(limits: ConnectionLimits) { self.limits = limits }
+
+    /// Counts a new connection in, or says no when it would pass a limit.
+    func admit(_ address: String) -> Bool {
+        open.withLock { open in
+            let fromAddress = open.byAddress[address, default: 0]
+            guard open.total < limits.maximum, fromAddress < limits.perAddress else { return false }
+            open.total += 1
+            open.byAddress[address] = fromAddress + 1
+            return true
+        }
+    }
+
+    func release(_ address: String) {
+        open.withLock { open in
+            open.total -= 1
+            let left = open.byAddress[address, default: 1] - 1
+            open.byAddress[address] = left > 0 ? left : nil
+        }
+    }
+
+    var total: Int { open.withLock { $0.total } }
+}
+
+/// Added after the HTTP decoding (where Hummingbird puts extra handlers): puts a
+/// `RequestHeadDeadline` at the front of the pipeline, where it sees the raw bytes, and stays
+/// to tell it when a request head has been decoded and when the request has ended.
+final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private let deadline: RequestHeadDeadline
+
+    init(count: ConnectionCount) { deadline = RequestHeadDeadline(count: count) }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        try? context.pipeline.syncOperations.addHandler(deadline, position: .first)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: deadline.headArrived()
+        case .end: deadline.requestEnded()
+        case .body: break
+        }
+        context.fireChannelRead(data)
+    }
+}
+
+/// Sees a connection's raw bytes: counts the connection in (closing it when over a limit) and
+/// closes it when a request's head does not arrive in full within the time allowed after its
+/// first byte. Idle keep-alive connections are left to the server's idle timeout.
+final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private enum State {
+        case idle, readingHead, handling
+    }
+
+    private let count: ConnectionCount
+    private var state = State.idle
+    private var timeout: Scheduled<Void>?
+    private var address: String?
+
+    init(count: ConnectionCount) { self.count = count }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        guard count.admit(address) else {
+            context.close(promise: nil)
+            return
+        }
+        self.address = address
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timeout?.cancel()
+        if let address { count.release(address) }
+        address = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard address != nil else { return }
+        if state == .idle {
+            state = .readingHead
+            timeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(count.limits.headTimeout)) { [weak self] in
+                guard let self, self.state == .readingHead else { return }
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func headArrived() {
+        state = .handling
+        timeout?.cancel()
+        timeout = nil
+    }
+
+    func requestEnded() {
+        state = .idle
+    }
+}

@@ -1,0 +1,17 @@
+public import Hummingbird
+public import NIOCore
+
+/// The context of a request to the index: Hummingbird's, with the client's address (for
+/// limits on failed sign-ins).
+public struct IndexRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client's IP address, for counting what it does.
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+}
