@@ -6,7 +6,7 @@ import PythonPackaging
 extension Routes {
     /// `GET /pypi/<base>/pypi/<project>/json` and `…/<project>/<version>/json`.
     func projectJSON(_ request: Request, _ context: IndexRequestContext, version: String?) async throws -> Response {
-        let raw = try Self.parameter(context, "project")
+        let raw = try Self.projectParameter(context)
         let normalized = ProjectName.normalize(raw)
         if raw != normalized {
             let base = try Self.parameter(context, "base")

@@ -79,7 +79,7 @@ extension Routes {
     /// `GET /pypi/<base>/simple/<project>/`: one project's files. A name that is not normalized
     /// is redirected (301) to its normalized URL.
     func simpleProject(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
-        let raw = try Self.parameter(context, "project")
+        let raw = try Self.projectParameter(context)
         let normalized = ProjectName.normalize(raw)
         if raw != normalized {
             let base = try Self.parameter(context, "base")
@@ -105,6 +105,14 @@ extension Routes {
             throw HTTPFailure(.notFound, "No distribution is served at the base path '\(base)'.")
         }
         return pages
+    }
+
+    /// The project named in the path, which must be a valid project name (a NUL or other
+    /// bytes no name has would otherwise reach the store's lookups): 404 if it is not.
+    static func projectParameter(_ context: IndexRequestContext) throws -> String {
+        let raw = try parameter(context, "project")
+        guard ProjectName.isValid(raw) else { throw HTTPFailure(.notFound, "No project is named '\(raw)'.") }
+        return raw
     }
 
     /// A path parameter, percent-decoded.

@@ -72,11 +72,15 @@ final class UpstreamClient: UpstreamConnection {
             } else if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > 0 {
                 body.reserveCapacity(declared)
             }
+            // The client's deadline ends at the response head; a page dripped a byte at a time
+            // must end too.
+            let deadline = ContinuousClock.now + .seconds(self.settings.timeoutSeconds * 4)
             for try await chunk in response.body {
                 guard chunk.readableBytes <= limit - body.count else {
                     throw ReplicationError.badResponse("\(url) is longer than the \(limit) bytes accepted for it")
                 }
                 body.append(contentsOf: chunk.readableBytesView)
+                guard ContinuousClock.now < deadline else { throw TooSlow(bytes: body.count) }
             }
             return UpstreamResponse(status: status, headers: response.headers, body: body, url: response.url?.absoluteString ?? url)
         }
@@ -172,10 +176,10 @@ final class UpstreamClient: UpstreamConnection {
         throw RetryableStatus(status: status, retryAfter: response.headers.first(name: "retry-after").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) })
     }
 
-    /// A download that sent too little in a minute: abandoned and started again, as a timeout is.
+    /// A transfer too slow to finish: abandoned and started again, as a timeout is.
     private struct TooSlow: Error, CustomStringConvertible {
         var bytes: Int
-        var description: String { "only \(bytes) bytes arrived in a minute (at least \(UpstreamClient.minimumBytesPerMinute) are expected)" }
+        var description: String { "it arrives too slowly (\(bytes) bytes in the time allowed)" }
     }
 
     private struct RetryableStatus: Error {

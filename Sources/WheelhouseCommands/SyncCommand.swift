@@ -49,8 +49,18 @@ struct SyncCommand: AsyncParsableCommand {
             outcome = .failure(error)
         }
         display.finish()
-        if case .success(let report) = outcome {
+        switch outcome {
+        case .success(let report):
             if store.json { Output.line(report.json.rendered) } else { print(report.summary) }
+        case .failure(let error) where store.json:
+            // The last line is still a JSON object, one that says why the sync stopped.
+            let code = (error as? ReplicationError)?.code ?? "error"
+            Output.line(
+                JSONValue.object([
+                    ("upstream", .string(definition.url)), ("error", .object([("code", .string(code)), ("reason", .string("\(error)"))])),
+                ]).rendered)
+        case .failure:
+            break
         }
         if let remote {
             do {
