@@ -1,10 +1,13 @@
 """A synthetic upstream index of many projects, for sync benchmarks: it serves realistic PEP
 691 JSON and PEP 503 HTML simple pages and Warehouse JSON API documents, computed from a seed
 on each request (nothing is stored), with `_last-serial` / `X-PyPI-Last-Serial` and ETags.
-`POST /_change?count=N` gives N projects a new release and a higher serial, as uploads would.
-Files are not served: it is for metadata (on-demand) syncs.
+`POST /_change?count=N` gives N projects a new release and a higher serial, as uploads would;
+`GET /_stats` answers how many requests were answered and how many body bytes were sent.
+Files are not served: it is for metadata (on-demand) syncs. `--html-only` never offers the
+JSON form (as an index behind a plain web server, or PyPI's HTML listing: about 40 MB at
+900,000 projects).
 
-    python synthetic_upstream.py --projects 100000 --seed 1 --port 0   # prints the URL
+    python synthetic_upstream.py --projects 100000 --seed 1 --port 0 [--html-only]   # prints the URL
 """
 from __future__ import annotations
 
@@ -111,7 +114,9 @@ class Index:
         return json.dumps(body, separators=(",", ":")).encode()
 
 
-def serve(index: Index, port: int) -> ThreadingHTTPServer:
+def serve(index: Index, port: int, html_only: bool = False) -> ThreadingHTTPServer:
+    stats = {"requests": 0, "bytes": 0}
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -126,6 +131,7 @@ def serve(index: Index, port: int) -> ThreadingHTTPServer:
 
         def answer(self, status: int, body: bytes, content_type: str, serial: int | None = None):
             etag = '"' + hashlib.md5(body).hexdigest() + '"'
+            stats["requests"] += 1
             if status == 200 and self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
                 self.send_header("ETag", etag)
@@ -139,12 +145,20 @@ def serve(index: Index, port: int) -> ThreadingHTTPServer:
             if serial is not None:
                 self.send_header("X-PyPI-Last-Serial", str(serial))
             self.end_headers()
+            stats["bytes"] += len(body)
             self.wfile.write(body)
 
         def do_GET(self):
             path = urlsplit(self.path).path
             base = f"http://{self.headers.get('Host')}"
-            json_form = "application/vnd.pypi.simple.v1+json" in (self.headers.get("Accept") or "")
+            if path == "/_stats":
+                body = json.dumps(stats).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            json_form = not html_only and "application/vnd.pypi.simple.v1+json" in (self.headers.get("Accept") or "")
             simple_type = "application/vnd.pypi.simple.v1+json" if json_form else "text/html"
             parts = [p for p in path.split("/") if p]
             if parts == ["simple"]:
@@ -171,8 +185,9 @@ def main():
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--html-only", action="store_true")
     args = parser.parse_args()
-    server = serve(Index(args.projects, args.seed), args.port)
+    server = serve(Index(args.projects, args.seed), args.port, args.html_only)
     print(f"http://127.0.0.1:{server.server_address[1]}/", flush=True)
     try:
         server.serve_forever()

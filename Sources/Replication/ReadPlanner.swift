@@ -131,24 +131,35 @@ enum ReadPlanner {
     /// applied are skipped when the listing's serials can be trusted.
     static func fromListing(_ root: UpstreamRoot, trustsSerials: Bool, _ context: ReadContext) -> ReadPlan {
         var plan = ReadPlan()
-        // One entry per project: a listing that names one twice (Foo_Bar and foo-bar) counts
-        // with the higher serial, or with none when a spelling has none.
-        var entries: [UpstreamProjectEntry] = []
-        var position: [String: Int] = [:]
+        // One read per project: a listing that names one twice (Foo_Bar and foo-bar) counts
+        // with the higher serial, or with none when a spelling has none. A listing can hold a
+        // million projects, so duplicates are found with the one set the plan keeps anyway.
+        var listed = Set<String>(minimumCapacity: root.projects.count)
+        var repeated = Set<String>()
         for entry in root.projects where context.scope.contains(entry.normalized) {
-            guard let at = position[entry.normalized] else {
-                position[entry.normalized] = entries.count
-                entries.append(entry)
-                continue
-            }
-            entries[at].serial = entries[at].serial.flatMap { first in entry.serial.map { max(first, $0) } }
+            if !listed.insert(entry.normalized).inserted { repeated.insert(entry.normalized) }
         }
-        plan.listed = Set(entries.map(\.normalized))
-        for entry in entries {
+        // For each repeated name, the serial its first spelling stands for.
+        var merged: [String: Int64?] = [:]
+        for entry in root.projects where repeated.contains(entry.normalized) {
+            if let first = merged[entry.normalized] {
+                merged[entry.normalized] = .some(first.flatMap { serial in entry.serial.map { max(serial, $0) } })
+            } else {
+                merged[entry.normalized] = .some(entry.serial)
+            }
+        }
+        var emitted = Set<String>()
+        plan.reads.reserveCapacity(listed.count)
+        for var entry in root.projects where context.scope.contains(entry.normalized) {
+            if let serial = merged[entry.normalized] {
+                guard emitted.insert(entry.normalized).inserted else { continue }
+                entry.serial = serial
+            }
             let known = context.known[entry.normalized]
             if trustsSerials, let serial = entry.serial, known?.serial == serial { continue }
             plan.reads.append((entry, known?.etag))
         }
+        plan.listed = listed
         plan.emptyListing = root.projects.isEmpty
         return plan
     }

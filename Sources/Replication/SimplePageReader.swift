@@ -100,7 +100,12 @@ enum SimplePageReader {
 
     private static func decode<Document: Decodable>(_ body: [UInt8], page: String) throws(ReplicationError) -> Document {
         do {
-            return try JSONDecoder().decode(Document.self, from: Data(body))
+            // Decoded in place: a listing is tens of megabytes, and a copy would double them.
+            return try body.withUnsafeBytes { bytes in
+                guard let base = bytes.baseAddress else { return try JSONDecoder().decode(Document.self, from: Data()) }
+                return try JSONDecoder().decode(
+                    Document.self, from: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+            }
         } catch {
             throw ReplicationError.badResponse("\(page) is not a PEP 691 JSON page: \(error)")
         }

@@ -28,6 +28,8 @@ public struct SyncReport: Sendable {
     public var repositoryVersion: Int?
     public var failures: [SyncFailure] = []
     public var seconds = 0.0
+    /// Only counted what a sync would read (`--dry-run`).
+    public var dryRun = false
 
     public init(upstream: String) { self.upstream = upstream }
 
@@ -47,6 +49,7 @@ public struct SyncReport: Sendable {
             ("upstream_serial", upstreamSerial.map(JSONValue.integer) ?? .null),
             ("repository_version", repositoryVersion.map { .integer(Int64($0)) } ?? .null),
             ("seconds", .rendered(format3(seconds))),
+            ("dry_run", .bool(dryRun)),
             (
                 "failures",
                 .array(failures.map { .object([("subject", .string($0.subject)), ("code", .string($0.error.code)), ("reason", .string($0.error.message))]) })
@@ -55,6 +58,9 @@ public struct SyncReport: Sendable {
     }
 
     public var summary: String {
+        if dryRun {
+            return "A sync from \(upstream) would read \(projectsChecked) project page(s); asking took \(upstreamRequests) request(s)."
+        }
         var text = "Synced from \(upstream): \(projectsChecked) project(s) checked, \(projectsChanged) changed, \(filesAdded) file(s) added, \(filesRemoved) removed, \(bytesDownloaded) bytes downloaded in \(upstreamRequests) request(s)"
         if sizesFromHead > 0 { text += " (the sizes of \(sizesFromHead) file(s) came from HEAD requests: the upstream's pages give none)" }
         text += repositoryVersion.map { "; new repository version \($0)." } ?? "; no new version."

@@ -19,6 +19,10 @@ public struct SyncRequest: Sendable {
     /// Read everything as on a first sync: no recorded serials, ETags or journal (an upstream
     /// restored from a backup, whose serials went back).
     public var full = false
+    /// Only ask the upstream what changed and count the project pages a sync would read: no
+    /// page is read and no repository changes (the dependency closure, which reads pages, is
+    /// not followed: the named includes are counted).
+    public var dryRun = false
 
     public init(
         upstream: UpstreamIndex, filter: RemoteFilter = RemoteFilter(), connection: ConnectionSettings = ConnectionSettings(), mirror: Bool = true,
@@ -78,13 +82,9 @@ public struct Synchronizer: Sendable {
 
     private func sync(_ request: SyncRequest, client: any UpstreamConnection) async throws -> SyncReport {
         var report = SyncReport(upstream: request.upstream.url)
+        if request.dryRun { return try await dryRun(request, client: client) }
         let repositoryID = try await repositoryFor(distribution: request.distribution)
-        // An additive sync leaves what a mirror would remove: its state is not a mirror's.
-        // A change of policy reads everything again: an immediate sync after an on-demand one
-        // fetches the files that were only recorded.
-        let fingerprint =
-            request.filter.fingerprint + "|mirror=\(request.mirror)|policy=\(request.policy.rawValue)"
-            + (request.dependencies.map { "|dependencies=" + $0.fingerprint } ?? "")
+        let fingerprint = fingerprint(request)
         let recorded = try await store.syncState(repositoryID: repositoryID, url: request.upstream.url)
         let state = recorded?.filter == fingerprint && !request.full ? recorded : nil
         var context = ReadContext(
@@ -154,6 +154,41 @@ public struct Synchronizer: Sendable {
             report.projectsChanged = tally.changedProjects.count
         }
         return report
+    }
+
+    /// A sync that only asks: the pages it would read, counted from what the upstream says
+    /// and what the distribution's repository recorded (nothing when it does not exist yet).
+    private func dryRun(_ request: SyncRequest, client: any UpstreamConnection) async throws -> SyncReport {
+        var report = SyncReport(upstream: request.upstream.url)
+        report.dryRun = true
+        var repositoryID: Int64?
+        if try await store.distributions().contains(where: { $0.name == request.distribution }) {
+            let distribution = try await store.distribution(named: request.distribution)
+            if let served = try await store.describe(distribution.target) {
+                repositoryID = try await store.repository(named: served.repository).id
+            }
+        }
+        var context = ReadContext(
+            scope: request.filter.projectScope, recorded: nil, known: [:], followsDependencies: request.dependencies != nil,
+            coolingDown: request.filter.minimumAgeSeconds > 0)
+        if let repositoryID, !request.full, let recorded = try await store.syncState(repositoryID: repositoryID, url: request.upstream.url),
+            recorded.filter == fingerprint(request)
+        {
+            context.recorded = recorded
+            context.known = try await store.syncProjectStates(repositoryID: repositoryID, url: request.upstream.url)
+        }
+        guard let (evidence, _) = try await askUpstream(request, context, client: client, report: &report) else { return report }
+        report.projectsChecked = ReadPlanner.plan(evidence, context).reads.count
+        return report
+    }
+
+    /// The settings a sync's state is recorded under: state recorded under others is not reused.
+    /// An additive sync leaves what a mirror would remove, so its state is not a mirror's; a
+    /// change of policy reads everything again (an immediate sync after an on-demand one
+    /// fetches the files that were only recorded).
+    private func fingerprint(_ request: SyncRequest) -> String {
+        request.filter.fingerprint + "|mirror=\(request.mirror)|policy=\(request.policy.rawValue)"
+            + (request.dependencies.map { "|dependencies=" + $0.fingerprint } ?? "")
     }
 
     /// What the upstream says before any project page is read, and the position to record;

@@ -24,6 +24,8 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var options: SyncOptions
     @Flag(help: "Read every project as on a first sync, ignoring the serials and ETags recorded (after an upstream was restored from a backup).")
     var full = false
+    @Flag(help: "Only ask the upstream what changed (its journal or listing) and report how many project pages a sync would read; no repository changes.")
+    var dryRun = false
 
     func run() async throws {
         let contentStore = try await store.openStore(creating: remote == nil)
@@ -44,6 +46,7 @@ struct SyncCommand: AsyncParsableCommand {
         do {
             var request = try definition.syncRequest()
             request.full = full
+            request.dryRun = dryRun
             outcome = .success(try await synchronizer.run(request))
         } catch {
             outcome = .failure(error)
@@ -62,7 +65,7 @@ struct SyncCommand: AsyncParsableCommand {
         case .failure:
             break
         }
-        if let remote {
+        if let remote, !dryRun {
             do {
                 try await contentStore.recordRemoteSync(name: remote, outcome: outcome)
             } catch {

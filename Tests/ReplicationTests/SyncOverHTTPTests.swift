@@ -108,4 +108,24 @@ struct SyncOverHTTPTests {
             #expect(served["alpha-1.0-py3-none-any.whl"]?.package.size == Int64(Wheels.file("alpha", "1.0").bytes.count))
         }
     }
+
+    @Test("a dry run asks what changed and counts the pages a sync would read, reading none and storing nothing")
+    func dryRun() async throws {
+        try await ScriptedUpstream.serve { upstream, base in
+            let fixture = try await SyncFixture.make()
+            defer { fixture.remove() }
+            for name in ["alpha", "beta", "gamma"] { upstream.add(name, Wheels.file(name, "1.0")) }
+            var request = SyncRequest(upstream: try UpstreamIndex(url: base + "/simple/"), connection: ConnectionSettings(maxRetries: 0))
+            request.dryRun = true
+            let synchronizer = Synchronizer(store: fixture.store, logger: .init(label: "test"))
+            let first = try await synchronizer.run(request)
+            #expect(first.projectsChecked == 3 && first.repositoryVersion == nil && first.upstreamRequests == 1)
+            #expect(try await fixture.store.distributions().isEmpty, "nothing was created")
+            #expect(try await fixture.sync(base + "/simple/").filesAdded == 3)
+            upstream.add("beta", Wheels.file("beta", "2.0"))
+            upstream.clearLog()
+            let again = try await synchronizer.run(request)
+            #expect(again.projectsChecked == 1 && upstream.requests == ["GET /simple/ 200"])
+        }
+    }
 }

@@ -35,6 +35,9 @@ public struct ProjectName: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// PEP 503 normalization, exactly as `packaging.utils.canonicalize_name`.
     public static func normalize(_ name: String) -> String {
+        // Most names are written normalized already: the same string then, not a copy (a
+        // listing of a million projects holds a million of them).
+        if isNormalized(name) { return name }
         var isASCII = true
         for byte in name.utf8 where byte >= 0x80 {
             isASCII = false
@@ -67,18 +70,17 @@ public struct ProjectName: Hashable, Comparable, Sendable, CustomStringConvertib
         }
     }
 
-    /// Whether `name` is already in normalized form (`packaging.utils.is_normalized_name`).
+    /// Whether `name` is already in normalized form (`packaging.utils.is_normalized_name`):
+    /// lowercase ASCII letters and digits, with single hyphens between them.
     public static func isNormalized(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, let last = bytes.last, first != UInt8(ascii: "-"), last != UInt8(ascii: "-")
-        else { return false }
-        var previousDash = false
-        for byte in bytes {
-            let isDash = byte == UInt8(ascii: "-")
-            let isLowerAlnum = PythonText.isASCIIDigit(byte) || (byte >= 0x61 && byte <= 0x7A)
-            guard isDash || isLowerAlnum, !(isDash && previousDash) else { return false }
-            previousDash = isDash
+        var previousWasDash = true
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): previousWasDash = false
+            case UInt8(ascii: "-") where !previousWasDash: previousWasDash = true
+            default: return false
+            }
         }
-        return true
+        return !previousWasDash
     }
 }
