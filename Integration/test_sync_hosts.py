@@ -220,7 +220,7 @@ def test_a_mirror_never_takes_what_it_cannot_follow_faithfully(workdir, hosts):
     set_listing(index, ["six"])
     del index.paths["/simple/idna/"]
     summary = sync(mirror, f"{index.url}/simple/", "--include", "idna", expect_failure=True)
-    assert "has no project 'idna'" in summary["failures"][0]["reason"] and mirrored(mirror) == {idna, sdist}
+    assert "no page for 'idna'" in summary["failures"][0]["reason"] and mirrored(mirror) == {idna, sdist}
 
 
 def test_a_project_listed_under_two_spellings_is_read_when_either_serial_rises(workdir, hosts):

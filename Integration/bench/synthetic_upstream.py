@@ -17,6 +17,7 @@ import json
 import random
 import socket
 import sys
+import threading
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -116,6 +117,7 @@ class Index:
 
 def serve(index: Index, port: int, html_only: bool = False) -> ThreadingHTTPServer:
     stats = {"requests": 0, "bytes": 0}
+    lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -131,7 +133,8 @@ def serve(index: Index, port: int, html_only: bool = False) -> ThreadingHTTPServ
 
         def answer(self, status: int, body: bytes, content_type: str, serial: int | None = None):
             etag = '"' + hashlib.md5(body).hexdigest() + '"'
-            stats["requests"] += 1
+            with lock:
+                stats["requests"] += 1
             if status == 200 and self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
                 self.send_header("ETag", etag)
@@ -145,7 +148,8 @@ def serve(index: Index, port: int, html_only: bool = False) -> ThreadingHTTPServ
             if serial is not None:
                 self.send_header("X-PyPI-Last-Serial", str(serial))
             self.end_headers()
-            stats["bytes"] += len(body)
+            with lock:
+                stats["bytes"] += len(body)
             self.wfile.write(body)
 
         def do_GET(self):

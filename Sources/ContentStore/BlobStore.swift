@@ -8,6 +8,7 @@ import Darwin
 public import Logging
 public import NIOCore
 public import _NIOFileSystem
+import Synchronization
 
 /// Files stored by content: `artifacts/ab/cd/<sha256>` under the data directory. Bytes are
 /// written to `tmp/`, hashed while they stream, flushed to disk and only then renamed into
@@ -188,14 +189,28 @@ public final class BlobWriter {
 }
 
 /// A verified file fetched from upstream to pass on, not to keep (streamed content), shared by
-/// the requests that asked for it at once: each calls `release` once it has sent it, and the
-/// file goes with the last.
-public struct PassedOnFile: Sendable {
+/// the requests that asked for it at once: each releases its hold once it has sent the file
+/// (or when its hold is dropped unreleased: a client that hung up before its body was
+/// written), and the file goes with the last hold.
+public final class PassedOnFile: Sendable {
     public let path: FilePath
-    public let release: @Sendable () async -> Void
+    private let releaseOnce: @Sendable () async -> Void
+    private let released = Atomic<Bool>(false)
 
     public init(path: FilePath, release: @escaping @Sendable () async -> Void) {
         self.path = path
-        self.release = release
+        self.releaseOnce = release
+    }
+
+    /// Gives up this hold on the file; later calls do nothing.
+    public func release() async {
+        guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await releaseOnce()
+    }
+
+    deinit {
+        guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let releaseOnce = releaseOnce
+        Task { await releaseOnce() }
     }
 }

@@ -44,6 +44,9 @@ public struct ProjectSyncState: Sendable, Hashable {
         self.serial = serial
         self.etag = etag
     }
+
+    /// A project known to the sync whose page must be read again in full.
+    public static let unknown = ProjectSyncState(serial: nil, etag: nil)
 }
 
 /// The end of a sync, applied in one transaction: the new content, the distribution's move

@@ -42,19 +42,22 @@ public final class ContentStore: Sendable {
         return ContentStore(blobs: blobs, database: database, logger: logger)
     }
 
-    /// The database holds remote credentials and password hashes: its files are made readable
-    /// by their owner only (SQLite gives the `-wal` and `-shm` files the database file's mode,
-    /// so it is created with that mode before SQLite opens it). A data directory that others
-    /// can enter is reported, not changed: an operator may have opened it on purpose.
+    /// The database holds remote credentials and password hashes. A new database file is
+    /// created readable by its owner only (SQLite gives the `-wal` and `-shm` files the
+    /// database file's mode, so it is created with that mode before SQLite opens it); an
+    /// existing one that every user can read loses that (its group's access, which an
+    /// operator may have given on purpose, stays). A data directory that others can enter
+    /// is reported, not changed.
     private static func restrictAccess(to directory: FilePath, logger: Logger) throws {
         let database = directory.appending(databaseFilename).string
-        let descriptor = Glibc.open(database, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw StoreError(.io, "cannot open \(database) (errno \(errno)); check the data directory's owner and permissions")
-        }
-        Glibc.close(descriptor)
-        for suffix in ["", "-wal", "-shm"] { _ = chmod(database + suffix, 0o600) }
         var info = stat()
+        if stat(database, &info) != 0 {
+            let descriptor = Glibc.open(database, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { Glibc.close(descriptor) }
+        }
+        for suffix in ["", "-wal", "-shm"] where stat(database + suffix, &info) == 0 && info.st_uid == getuid() && info.st_mode & 0o007 != 0 {
+            _ = chmod(database + suffix, info.st_mode & 0o770)
+        }
         if stat(directory.string, &info) == 0, info.st_mode & 0o077 != 0 {
             logger.warning(
                 "the data directory can be read by other users, and its database holds remote credentials; run chmod 700 on it",

@@ -27,7 +27,8 @@ enum Schema {
             try db.execute(sql: version6)
         }
         migrator.registerMigration("7: whether an upstream's listing carries serials that move") { db in
-            // Unknown for state recorded before: an unchanged listing then reads its projects again, once.
+            // Unknown for state recorded before: an unchanged listing then reads the projects applied
+            // (conditionally), until the listing next changes and says whether its serials move.
             try db.execute(sql: "ALTER TABLE sync_state ADD COLUMN listing_serials INTEGER NOT NULL DEFAULT 0 CHECK (listing_serials IN (0, 1))")
         }
         return migrator

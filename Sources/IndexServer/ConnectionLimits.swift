@@ -50,10 +50,12 @@ final class ConnectionCount: Sendable {
 
 /// Added after the HTTP decoding (where Hummingbird puts extra handlers): puts a
 /// `RequestHeadDeadline` at the front of the pipeline, where it sees the raw bytes, and stays
-/// to tell it when a request head has been decoded and when the request has ended.
-final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
+/// to tell it when a request head has been decoded and when its response has been sent.
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
 
     private let deadline: RequestHeadDeadline
 
@@ -64,28 +66,35 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head: deadline.headArrived()
-        case .end: deadline.requestEnded()
-        case .body: break
-        }
+        if case .head = unwrapInboundIn(data) { deadline.headArrived() }
         context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { deadline.responseSent() }
+        context.write(data, promise: promise)
     }
 }
 
 /// Sees a connection's raw bytes: counts the connection in (closing it when over a limit) and
-/// closes it when a request's head does not arrive in full within the time allowed after its
-/// first byte. Idle keep-alive connections are left to the server's idle timeout.
+/// closes it when a request's head does not arrive in full within the time allowed — from
+/// the connection's opening, and from the first byte of each later request. A connection
+/// idle between requests is left to the server's idle timeout, and one whose request is being
+/// answered (an upload read, a file fetched) is never cut short by this.
 final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     private enum State {
-        case idle, readingHead, handling
+        /// Between requests: the next byte starts the clock.
+        case idle
+        case readingHead
+        /// From a request's head until its response is sent.
+        case handling
     }
 
     private let count: ConnectionCount
-    private var state = State.idle
+    private var state = State.readingHead
     private var timeout: Scheduled<Void>?
     private var address: String?
 
@@ -98,6 +107,7 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
             return
         }
         self.address = address
+        startClock(context)
         context.fireChannelActive()
     }
 
@@ -112,12 +122,17 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
         guard address != nil else { return }
         if state == .idle {
             state = .readingHead
-            timeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(count.limits.headTimeout)) { [weak self] in
-                guard let self, self.state == .readingHead else { return }
-                context.close(promise: nil)
-            }
+            startClock(context)
         }
         context.fireChannelRead(data)
+    }
+
+    private func startClock(_ context: ChannelHandlerContext) {
+        timeout?.cancel()
+        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(count.limits.headTimeout)) { [weak self] in
+            guard let self, self.state == .readingHead else { return }
+            context.close(promise: nil)
+        }
     }
 
     func headArrived() {
@@ -126,7 +141,7 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
         timeout = nil
     }
 
-    func requestEnded() {
-        state = .idle
+    func responseSent() {
+        if state == .handling { state = .idle }
     }
 }

@@ -14,8 +14,10 @@ final class PageTemplate: Sendable {
     /// The bytes between the places the origin goes.
     private let pieces: [ByteBuffer]
     private let digest: String
-    /// The page last spliced, for the origin it was spliced for (nearly always the only one).
-    private let last = Mutex<(origin: String, page: RenderedPage)?>(nil)
+    /// The pages last spliced, by origin (nearly always the only one; a few when clients
+    /// reach the server by a few names). Other origins get a copy each time.
+    private let recent = Mutex<[(origin: String, page: RenderedPage)]>([])
+    static let recentOrigins = 4
 
     init(_ bytes: [UInt8]) {
         digest = Hex.encode(SHA256.hash(data: bytes).prefix(12))
@@ -26,7 +28,7 @@ final class PageTemplate: Sendable {
     /// lets through), with an ETag of its own.
     func page(at origin: String) -> RenderedPage {
         guard pieces.count > 1 else { return RenderedPage(body: pieces[0], etag: "\"\(digest)\"") }
-        if let last = last.withLock({ $0 }), last.origin == origin { return last.page }
+        if let kept = recent.withLock({ $0.first { $0.origin == origin } }) { return kept.page }
         let originBytes = Array(origin.utf8)
         var body = ByteBuffer()
         body.reserveCapacity(pieces.reduce(0) { $0 + $1.readableBytes } + originBytes.count * (pieces.count - 1))
@@ -35,7 +37,11 @@ final class PageTemplate: Sendable {
             body.writeImmutableBuffer(piece)
         }
         let page = RenderedPage(body: body, etag: "\"\(digest)-\(Hex.encode(SHA256.hash(data: originBytes).prefix(4)))\"")
-        last.withLock { $0 = (origin, page) }
+        recent.withLock { recent in
+            recent.removeAll { $0.origin == origin }
+            recent.insert((origin, page), at: 0)
+            if recent.count > Self.recentOrigins { recent.removeLast() }
+        }
         return page
     }
 

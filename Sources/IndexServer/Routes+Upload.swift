@@ -68,16 +68,19 @@ extension Routes {
         }
         let username = String(text[..<colon])
         let password = String(text[text.index(after: colon)...])
-        if let seconds = signIns.wait(for: address) {
+        // Counted per address and user name: guessing one account's password from an address
+        // (or from behind a proxy that many share) locks out that account there, not everyone.
+        let attempt = address + "\u{0}" + username
+        if let seconds = signIns.wait(for: attempt) {
             throw HTTPFailure(
-                .tooManyRequests, "Too many failed sign-ins from this address; try again in \(seconds) seconds.",
+                .tooManyRequests, "Too many failed sign-ins as '\(username)' from this address; try again in \(seconds) seconds.",
                 headers: [.retryAfter: String(seconds)])
         }
         guard try await store.verify(username: username, password: password) else {
-            signIns.failed(address)
+            signIns.failed(attempt)
             throw HTTPFailure(.forbidden, "Invalid or non-existent authentication information: the username or password is wrong.")
         }
-        signIns.succeeded(address)
+        signIns.succeeded(attempt)
     }
 }
 

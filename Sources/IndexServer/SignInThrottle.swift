@@ -1,9 +1,9 @@
 import Synchronization
 
-/// Failed sign-ins by client address: an address with `allowedFailures` failures within a
-/// minute is refused at once (429) until the minute is over, without the deliberately slow
-/// password check. One client guessing passwords then cannot queue checks in front of
-/// everyone else's sign-in.
+/// Failed sign-ins by client address and user name: `allowedFailures` failures within a
+/// minute and that user is refused from that address at once (429) until the minute is over,
+/// without the deliberately slow password check. One client guessing passwords then cannot
+/// queue checks in front of everyone else's sign-in.
 final class SignInThrottle: Sendable {
     static let allowedFailures = 5
     static let window = Duration.seconds(60)
@@ -12,7 +12,7 @@ final class SignInThrottle: Sendable {
 
     private let failures = Mutex<[String: (count: Int, since: ContinuousClock.Instant)]>([:])
 
-    /// Seconds until `address` may try again, or nil when it may now.
+    /// Seconds until `attempt` (an address and a user name) may be tried again, or nil when it may now.
     func wait(for address: String, now: ContinuousClock.Instant = .now) -> Int64? {
         failures.withLock { failures in
             guard let entry = failures[address] else { return nil }

@@ -5,8 +5,9 @@ import Synchronization
 
 /// Fetches the file of on-demand content from its upstream the first time it is asked for,
 /// verifies it against the recorded sha256 and size, and keeps it. Concurrent requests for
-/// the same file share one upstream fetch. Credentials go only to the index they belong to:
-/// a stored remote's to its own index, and the server's (`settings`) to `credentialsIndex`.
+/// the same file share one upstream fetch. Credentials go only to the host they belong to (by
+/// origin: scheme, host and port): a stored remote's to its index's, and the server's
+/// (`settings`) to `credentialsIndex`'s.
 public final class LazyFetcher: Sendable {
     private let store: ContentStore
     private let settings: ConnectionSettings
@@ -51,13 +52,25 @@ public final class LazyFetcher: Sendable {
             byOrigin[origin] = ConnectionSettings(username: username, password: definition.password).authorization
         }
         guard let authorization = settings.authorization else { return byOrigin }
-        if let credentialsIndex {
-            if let origin = UpstreamClient.origin(of: credentialsIndex) { byOrigin[origin] = authorization }
-        } else {
-            let origins = Set(try await store.syncedIndexURLs().compactMap(UpstreamClient.origin))
-            if origins.count == 1, let origin = origins.first { byOrigin[origin] = authorization }
-        }
+        if let origin = try await serverCredentialsOrigin().origin { byOrigin[origin] = authorization }
         return byOrigin
+    }
+
+    /// Where the server's credentials go: `credentialsIndex`'s origin, or the one origin the
+    /// data directory was synced from; the origins synced from when there are several.
+    private func serverCredentialsOrigin() async throws -> (origin: String?, synced: Set<String>) {
+        if let credentialsIndex { return (UpstreamClient.origin(of: credentialsIndex), []) }
+        let origins = Set(try await store.syncedIndexURLs().compactMap(UpstreamClient.origin))
+        return (origins.count == 1 ? origins.first : nil, origins)
+    }
+
+    /// Why the server's credentials will not be sent anywhere, when they are set but the
+    /// index they belong to cannot be told.
+    public func credentialsWarning() async throws -> String? {
+        guard settings.authorization != nil else { return nil }
+        let (origin, synced) = try await serverCredentialsOrigin()
+        guard origin == nil, synced.count > 1 else { return nil }
+        return "WHEELHOUSE_UPSTREAM_USERNAME is set but this data directory was synced from several indexes (\(synced.sorted().joined(separator: ", "))); set WHEELHOUSE_UPSTREAM_URL to the one the credentials belong to, or none is sent"
     }
 
     /// Returns once the package's bytes (or, with `metadata`, its PEP 658 metadata file) are

@@ -53,8 +53,11 @@ struct ReadPlan: Sendable {
     var listed: Set<String>?
     /// The listing named no project at all: far likelier a broken upstream than a wipe.
     var emptyListing = false
-    /// An included project whose page is gone (404) is missing, not removed: nothing lists it.
-    var goneIsMissing = false
+    /// A page that is gone (404) means its project was removed: only when the journal said
+    /// the project changed. Otherwise a gone page is a failure and the files stay (a listing
+    /// that names a project whose page is gone contradicts itself; an included project
+    /// nothing lists may be a typo or an upstream outage).
+    var goneMeansRemoved = false
 }
 
 /// The pure half of deciding what to read: from what was recorded, what the request asks and
@@ -96,6 +99,7 @@ enum ReadPlanner {
     static func fromJournal(_ changes: UpstreamRoot, _ context: ReadContext) -> ReadPlan {
         var plan = ReadPlan()
         plan.reads = changes.projects.filter { context.scope.contains($0.normalized) }.map { ($0, context.known[$0.normalized]?.etag) }
+        plan.goneMeansRemoved = true
         return plan
     }
 
@@ -109,7 +113,6 @@ enum ReadPlanner {
             (UpstreamProjectEntry(name: name, serial: context.known[name]?.serial), context.known[name]?.etag)
         }
         plan.listed = Set(included)
-        plan.goneIsMissing = true
         return plan
     }
 
@@ -122,7 +125,7 @@ enum ReadPlanner {
         var plan = ReadPlan()
         guard context.recorded?.position.listingSerials != true else { return plan }
         plan.reads = context.known.keys.filter(context.scope.contains).sorted().map { name in
-            (UpstreamProjectEntry(name: name, serial: nil), context.known[name]?.etag)
+            (UpstreamProjectEntry(name: name, serial: context.known[name]?.serial), context.known[name]?.etag)
         }
         return plan
     }

@@ -94,7 +94,24 @@ public struct RemoteDefinition: Codable, Sendable, Hashable {
         }
     }
 
-    /// Checks every setting and makes the request the synchronizer runs.
+    /// Checks every setting as a new remote's must pass (the connection numbers in range too)
+    /// and answers the request the synchronizer would run.
+    @discardableResult
+    public func check() throws(ReplicationError) -> SyncRequest {
+        guard (1...256).contains(downloadConcurrency) else {
+            throw .configuration("download concurrency \(downloadConcurrency) is out of range; give 1 to 256 files at once")
+        }
+        guard (1...86_400).contains(timeout) else {
+            throw .configuration("timeout \(timeout) is out of range; give 1 to 86400 seconds")
+        }
+        guard (0...100).contains(maxRetries) else {
+            throw .configuration("max retries \(maxRetries) is out of range; give 0 to 100")
+        }
+        return try syncRequest()
+    }
+
+    /// The request the synchronizer runs. Connection numbers out of range (stored before
+    /// `check` refused them) are brought into it, so that a stored remote keeps syncing.
     public func syncRequest() throws(ReplicationError) -> SyncRequest {
         var platforms = Set<PlatformFamily>()
         for name in excludePlatforms {
@@ -113,23 +130,14 @@ public struct RemoteDefinition: Codable, Sendable, Hashable {
         if !withDependencies, !(targetPythons.isEmpty && targetPlatforms.isEmpty) {
             throw .configuration("target Pythons and platforms apply to syncs with dependencies; add --with-dependencies")
         }
-        guard (1...256).contains(downloadConcurrency) else {
-            throw .configuration("download concurrency \(downloadConcurrency) is out of range; give 1 to 256 files at once")
-        }
-        guard (1...86_400).contains(timeout) else {
-            throw .configuration("timeout \(timeout) is out of range; give 1 to 86400 seconds")
-        }
-        guard (0...100).contains(maxRetries) else {
-            throw .configuration("max retries \(maxRetries) is out of range; give 0 to 100")
-        }
         let filter = RemoteFilter(
             includes: try includes.map(Self.requirement), excludes: try excludes.map(Self.requirement), prereleases: prereleases,
             packageTypes: Set(packageTypes), excludePlatforms: platforms, keepLatestPackages: max(0, keepLatestPackages),
             minimumAgeSeconds: max(0, minAgeSeconds))
         let connection = ConnectionSettings(
             username: username, password: password, proxyURL: proxyURL, caCertificatePath: caCert, clientCertificatePath: clientCert,
-            clientKeyPath: clientKey, tlsValidation: tlsValidation, timeoutSeconds: timeout, maxRetries: maxRetries,
-            downloadConcurrency: downloadConcurrency)
+            clientKeyPath: clientKey, tlsValidation: tlsValidation, timeoutSeconds: min(max(timeout, 1), 86_400),
+            maxRetries: min(max(maxRetries, 0), 100), downloadConcurrency: min(max(downloadConcurrency, 1), 256))
         return SyncRequest(
             upstream: try UpstreamIndex(url: url), filter: filter, connection: connection, mirror: mirror, distribution: distribution,
             dependencies: withDependencies ? DependencyTargets(pythons: targetPythons, platforms: targetPlatforms) : nil, policy: chosenPolicy)

@@ -11,18 +11,25 @@ struct SyncTally {
     var filesAdded = 0
     /// Sizes of on-demand files learned with a `HEAD` request (their pages gave none).
     var sizesFromHead = 0
-    /// What each page read said about its upstream's journal (nil for a page that said nothing).
-    var marks: [PageMark?] = []
+    /// What the pages read said about their upstream's journal: the one they all named and
+    /// the lowest serial any reflected; nil once a page named none or another.
+    private var pageJournal: (changesURL: String, serial: Int64)??
+
+    /// Takes in what one page said about its upstream's journal (nil: nothing).
+    mutating func note(_ mark: PageMark?) {
+        switch (pageJournal, mark) {
+        case (.none, let mark?): pageJournal = .some((mark.changesURL, mark.serial))
+        case (.some(let seen?), let mark?) where seen.changesURL == mark.changesURL: pageJournal = .some((seen.changesURL, min(seen.serial, mark.serial)))
+        default: pageJournal = .some(nil)
+        }
+    }
 
     /// Where the upstream was for a sync that read only some projects' pages: another
     /// Wheelhouse's journal, at the lowest serial any page reflected (every change up to it
-    /// is applied), when every page named the same journal.
-    var pagePosition: UpstreamPosition {
-        let found = marks.compactMap { $0 }
-        guard found.count == marks.count, let first = found.first, found.allSatisfy({ $0.changesURL == first.changesURL }) else {
-            return UpstreamPosition()
-        }
-        return UpstreamPosition(serial: found.map(\.serial).min(), changesURL: first.changesURL)
+    /// is applied), when every page named the same journal; nil when they did not.
+    var pagePosition: UpstreamPosition? {
+        guard case .some(let journal?) = pageJournal else { return nil }
+        return UpstreamPosition(serial: journal.serial, changesURL: journal.changesURL)
     }
 
     /// Takes in one plan and the outcome of acquiring its files.

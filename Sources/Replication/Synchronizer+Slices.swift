@@ -11,8 +11,9 @@ struct ChunkStep: Sendable {
     let now: Timestamp
     /// Pages already read (by the dependency closure).
     let prefetched: [String: Synchronizer.ProjectRead]
-    /// A page that is gone (404) means the included project is missing upstream, not removed.
-    let goneIsMissing: Bool
+    /// A page that is gone (404) means the project was removed upstream (the journal said it
+    /// changed); otherwise it is a failure, and the project's files stay.
+    let goneMeansRemoved: Bool
 }
 
 extension Synchronizer {
@@ -27,19 +28,21 @@ extension Synchronizer {
         for ((entry, etag), read) in zip(slice, reads) {
             switch read {
             case .notModified(let mark):
-                tally.marks.append(mark)
+                tally.note(mark)
                 tally.projectStates[entry.normalized] = ProjectSyncState(serial: entry.serial, etag: etag)
-            case .gone where step.goneIsMissing:
-                tally.failures.append(SyncFailure(subject: entry.normalized, .badResponse("the upstream index has no project '\(entry.normalized)'")))
-                tally.failedProjects.insert(entry.normalized)
-            case .gone:
+            case .gone where step.goneMeansRemoved:
                 offered[entry.normalized] = []
                 tally.projectStates[entry.normalized] = .some(nil)
+            case .gone:
+                tally.note(nil)
+                tally.failures.append(
+                    SyncFailure(subject: entry.normalized, .badResponse("the upstream has no page for '\(entry.normalized)' (404); its files are kept")))
+                tally.failedProjects.insert(entry.normalized)
             case .failed(let failure):
                 tally.failures.append(failure)
                 tally.failedProjects.insert(entry.normalized)
             case .read(let project, let refused, let etag, let mark):
-                tally.marks.append(mark)
+                tally.note(mark)
                 offered[entry.normalized] = step.filter.select(project.files, project: entry.normalized, now: step.now)
                 if project.status != .active || project.statusReason != nil {
                     statuses[entry.normalized] = ProjectStatusChange(project.status, reason: project.statusReason)
@@ -50,8 +53,10 @@ extension Synchronizer {
                 }
                 let cutoff = step.now.microseconds - step.filter.minimumAgeSeconds * 1_000_000
                 let heldBack = step.filter.minimumAgeSeconds > 0 && project.files.contains { ($0.uploadTime?.microseconds ?? 0) > cutoff }
-                // A project with files held back by the cool-down is read again next time.
-                tally.projectStates[entry.normalized] = heldBack ? .some(nil) : ProjectSyncState(serial: entry.serial ?? project.serial, etag: etag)
+                // A project with files held back by the cool-down is read again next time. The
+                // serial recorded is the higher of the listing's and the page's.
+                let serial = [entry.serial, project.serial].compactMap { $0 }.max()
+                tally.projectStates[entry.normalized] = heldBack ? .unknown : ProjectSyncState(serial: serial, etag: etag)
             }
         }
         let local = try await localFiles(repositoryID: step.repositoryID, version: step.version, projects: Set(offered.keys))

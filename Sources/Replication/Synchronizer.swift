@@ -112,8 +112,9 @@ public struct Synchronizer: Sendable {
             filter.includes = resolved.requirements
             prefetched = resolved.pages
             report.failures += resolved.failures
-            // A closure cut short by a failure may leave out projects still needed: none is removed.
-            closureComplete = resolved.failures.isEmpty
+            // A closure cut short by a failure (a metadata file, or a page it could not read) may
+            // leave out projects still needed: none is removed.
+            closureComplete = resolved.failures.isEmpty && !resolved.pages.values.contains { if case .failed = $0 { true } else { false } }
             context.scope = filter.projectScope
         }
         let plan = ReadPlanner.plan(evidence, context)
@@ -125,7 +126,7 @@ public struct Synchronizer: Sendable {
         let version = try await store.repository(id: repositoryID).latestVersion
         let step = ChunkStep(
             request: request, filter: filter, repositoryID: repositoryID, version: version, client: client, now: now, prefetched: prefetched,
-            goneIsMissing: plan.goneIsMissing)
+            goneMeansRemoved: plan.goneMeansRemoved)
         var index = 0
         while index < plan.reads.count {
             let slice = Array(plan.reads[index..<min(index + 2_000, plan.reads.count)])
@@ -135,12 +136,13 @@ public struct Synchronizer: Sendable {
         if request.mirror, let listed = plan.listed, closureComplete {
             try await removeUnlisted(listed, emptyListing: plan.emptyListing, request, repositoryID: repositoryID, version: version, into: &tally)
         }
-        // A project with a failure is read again next time, whatever its serial says.
-        for project in tally.failedProjects { tally.projectStates[project] = .some(nil) }
+        // A project with a failure is read again next time, in full, whatever its serial says
+        // (it stays among the projects known, so that an unchanged listing reads it too).
+        for project in tally.failedProjects { tally.projectStates[project] = .unknown }
 
         report.failures += tally.failures
         var applied = position
-        if case .includes = evidence { applied = tally.pagePosition }
+        if case .includes = evidence { applied = tally.pagePosition ?? UpstreamPosition() }
         report.upstreamSerial = report.upstreamSerial ?? applied.serial
         let completion = SyncCompletion(changes: tally.changes, position: report.failures.isEmpty ? applied : nil, projects: tally.projectStates)
         let newVersion = try await store.completeSync(

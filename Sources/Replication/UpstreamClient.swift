@@ -72,31 +72,42 @@ final class UpstreamClient: UpstreamConnection {
             } else if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > 0 {
                 body.reserveCapacity(declared)
             }
-            // The client's deadline ends at the response head; a page dripped a byte at a time
-            // must end too.
-            let deadline = ContinuousClock.now + .seconds(self.settings.timeoutSeconds * 4)
+            // The client's deadline ends at the response head. The body may take four times
+            // the timeout, and more as more of it arrives at the least rate accepted: a slow
+            // link gets the time its listing needs, a page dripped a byte at a time does not.
+            let started = ContinuousClock.now
             for try await chunk in response.body {
                 guard chunk.readableBytes <= limit - body.count else {
                     throw ReplicationError.badResponse("\(url) is longer than the \(limit) bytes accepted for it")
                 }
                 body.append(contentsOf: chunk.readableBytesView)
-                guard ContinuousClock.now < deadline else { throw TooSlow(bytes: body.count) }
+                let allowed = Duration.seconds(self.settings.timeoutSeconds * 4) + .seconds(body.count * 60 / Self.minimumBytesPerMinute)
+                guard ContinuousClock.now - started < allowed else { throw TooSlow(bytes: body.count) }
             }
             return UpstreamResponse(status: status, headers: response.headers, body: body, url: response.url?.absoluteString ?? url)
         }
     }
 
+    /// From `HEAD`; where that is refused or says nothing (object stores answer 403 or 405 to
+    /// it for signed GET URLs), from a GET of the first byte (`Content-Range: bytes 0-0/SIZE`),
+    /// whose body is one byte.
     func size(of url: String) async throws(ReplicationError) -> Int64? {
-        try await withRetries(url) { () async throws -> Int64?? in
+        let fromHead = try await withRetries(url) { () async throws -> Int64?? in
             var request = self.request(url, headers: [])
             request.method = .HEAD
             let response = try await self.http.execute(request, timeout: .seconds(self.settings.timeoutSeconds * 4))
-            guard try Self.finalStatus(response) == 200 else {
-                throw ReplicationError.badResponse("\(url) answered \(response.status.code) \(response.status.reasonPhrase) to HEAD")
-            }
-            guard let size = response.headers.first(name: "content-length").flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }), size >= 0
+            guard try Self.finalStatus(response) == 200 else { return .some(nil) }
+            return .some(response.headers.first(name: "content-length").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil })
+        }
+        if let fromHead { return fromHead }
+        return try await withRetries(url) { () async throws -> Int64?? in
+            let response = try await self.http.execute(self.request(url, headers: [("Range", "bytes=0-0")]), timeout: .seconds(self.settings.timeoutSeconds * 4))
+            // A server that ignores the range sends the whole file: its body is not read.
+            guard try Self.finalStatus(response) == 206, let range = response.headers.first(name: "content-range"),
+                let slash = range.lastIndex(of: "/")
             else { return .some(nil) }
-            return .some(size)
+            _ = try await response.body.collect(upTo: 1 << 16)
+            return .some(Int64(range[range.index(after: slash)...].trimmingCharacters(in: .whitespaces)).flatMap { $0 >= 0 ? $0 : nil })
         }
     }
 

@@ -29,8 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Bytes of small files (up to 1 MiB each) kept in memory for downloads; 0 turns this off (larger files always go out with sendfile).")
     var fileCacheBudget: Int64 = 64 << 20
 
-    @Option(help: "The most connections open at once (at most 256 from one address); bounded by the open-file limit.")
+    @Option(help: "The most connections open at once; bounded by the open-file limit.")
     var maxConnections = 4_096
+
+    @Option(help: "The most connections open at once from one address (behind a reverse proxy every client has the proxy's: raise it to --max-connections).")
+    var maxConnectionsPerAddress = 256
 
     @Option(help: "The URL clients reach the server at, such as https://pypi.example.com behind a TLS proxy (default: $WHEELHOUSE_PUBLIC_URL, else each request's Host, over https when X-Forwarded-Proto says so).")
     var publicURL: String?
@@ -47,8 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let publicURL = self.publicURL ?? environment["WHEELHOUSE_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let publicURL {
-            guard let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false,
-                url.path.isEmpty || url.path == "/", url.query == nil
+            // It is written into every page as it is: letters, digits and `.-:[]_/` only.
+            let safe = publicURL.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || Array(".-:[]_/".utf8).contains(byte)
+            }
+            guard safe, let url = URLComponents(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host?.isEmpty == false, url.path.isEmpty || url.path == "/", url.query == nil
             else { throw ValidationError("--public-url must be a scheme and host, such as https://pypi.example.com or http://10.0.0.5:8080") }
         }
         let logger = Log.logger
@@ -67,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         // hard one, and connections are kept well under it, so that files and the database
         // can still be opened when clients hold every connection allowed.
         let descriptors = Self.raiseOpenFileLimit()
-        let limits = ConnectionLimits(maximum: max(16, min(maxConnections, descriptors - 256)))
+        let limits = ConnectionLimits(maximum: max(16, min(maxConnections, descriptors - 256)), perAddress: max(1, maxConnectionsPerAddress))
         if limits.maximum < maxConnections {
             logger.warning(
                 "connections are limited by the open-file limit; raise it (ulimit -n, LimitNOFILE=) for more",
@@ -79,17 +87,10 @@ struct ServeCommand: AsyncParsableCommand {
         let distributions = try await contentStore.distributions()
         // On-demand content is fetched from its upstream when first asked for. Upstreams that
         // need credentials or TLS settings take them from the environment, as `sync` does.
-        let fetchSettings = Self.lazyFetchSettings(environment)
         let credentialsIndex = environment["WHEELHOUSE_UPSTREAM_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        if fetchSettings.username != nil, credentialsIndex == nil {
-            let origins = Set(try await contentStore.syncedIndexURLs().compactMap { URLComponents(string: $0)?.host })
-            if origins.count > 1 {
-                logger.warning(
-                    "WHEELHOUSE_UPSTREAM_USERNAME is set but this data directory was synced from several hosts; set WHEELHOUSE_UPSTREAM_URL to the index the credentials belong to, or none is sent",
-                    metadata: ["sync.hosts": "\(origins.sorted())"])
-            }
-        }
-        let fetcher = LazyFetcher(store: contentStore, settings: fetchSettings, credentialsIndex: credentialsIndex, logger: logger)
+        let fetcher = LazyFetcher(
+            store: contentStore, settings: Self.lazyFetchSettings(environment), credentialsIndex: credentialsIndex, logger: logger)
+        if let warning = try await fetcher.credentialsWarning() { logger.warning("\(warning)") }
         let app = IndexServer.buildApplication(
             configuration: configuration, store: contentStore, logger: logger, fetchMissing: { try await fetcher.fetch($0, metadata: $1) }
         ) { actualPort in

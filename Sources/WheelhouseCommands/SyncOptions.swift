@@ -95,7 +95,7 @@ struct SyncOptions: ParsableArguments {
         remote.downloadConcurrency = downloadConcurrency
         remote.timeout = timeout
         remote.maxRetries = maxRetries
-        _ = try remote.syncRequest()  // every setting checked now, not at the first sync
+        try remote.check()  // every setting checked now, not at the first sync
         return remote
     }
 

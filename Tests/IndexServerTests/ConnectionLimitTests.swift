@@ -44,7 +44,7 @@ struct RawConnection: ~Copyable {
 
 @Suite("Connection limits")
 struct ConnectionLimitTests {
-    @Test("a request head that does not arrive in time closes its connection; connections past the limits are closed at once; others are served")
+    @Test("a request head that does not arrive in time (or nothing at all) closes its connection; connections past the limits are closed at once; others are served")
     func limits() async throws {
         let fixture = try await ServerFixture.make()
         defer { fixture.remove() }
@@ -71,6 +71,9 @@ struct ConnectionLimitTests {
                 answer = fourth.receiveAll()
             }
             #expect(answer?.hasPrefix("HTTP/1.1 200") == true)
+            // A connection that sends nothing at all is closed at the same deadline.
+            let silent = try RawConnection(port: port)
+            #expect(silent.receiveAll() == "")
         }
     }
 }

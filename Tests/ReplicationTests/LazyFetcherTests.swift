@@ -30,6 +30,13 @@ struct LazyFetcherTests {
             #expect(FileManager.default.fileExists(atPath: path), "still held by one request")
             await held.last?.release()
             #expect(!FileManager.default.fileExists(atPath: path))
+            // A hold dropped without a release (the client hung up before its body was sent)
+            // lets the file go too.
+            var dropped = try await fetcher.fetch(package)
+            let droppedPath = try #require(dropped?.path.string)
+            dropped = nil
+            for _ in 0..<100 where FileManager.default.fileExists(atPath: droppedPath) { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(dropped == nil && !FileManager.default.fileExists(atPath: droppedPath))
             await fetcher.shutdown()
         }
     }

@@ -50,7 +50,8 @@ struct ReadPlannerTests {
         let still = try context(position: UpstreamPosition(serial: 9, listingSerials: false), known: known)
         let plan = ReadPlanner.fromUnchangedListing(still)
         #expect(plan.reads.map(\.entry.normalized) == ["idna", "six"] && plan.reads.map(\.etag) == [nil, "\"s\""])
-        #expect(plan.listed == nil, "an unchanged listing removes nothing")
+        #expect(plan.reads.map(\.entry.serial) == [1, 1], "the serials applied stay known")
+        #expect(plan.listed == nil && !plan.goneMeansRemoved, "an unchanged listing removes nothing")
     }
 
     @Test("a listing: each project once (the higher serial of two spellings), skipped when its trusted serial was applied")
@@ -73,7 +74,9 @@ struct ReadPlannerTests {
         let plan = ReadPlanner.fromIncludes(try context(includes: ["Six>=1", "idna"], known: ["six": ProjectSyncState(serial: 8, etag: "\"s\"")]))
         #expect(plan.reads.map(\.entry.normalized) == ["idna", "six"] && plan.reads.map(\.etag) == [nil, "\"s\""])
         #expect(plan.reads[1].entry.serial == 8, "a page older than the one applied is a lagging cache")
-        #expect(plan.listed == ["six", "idna"] && plan.goneIsMissing)
+        #expect(plan.listed == ["six", "idna"] && !plan.goneMeansRemoved, "an included project whose page is gone keeps its files")
+        let journal = ReadPlanner.fromJournal(UpstreamRoot(projects: [UpstreamProjectEntry(name: "six", serial: 9)], serial: 9), try context(includes: ["six"]))
+        #expect(journal.goneMeansRemoved, "the journal said it changed: a gone page is a removal")
     }
 
     @Test("serials are trusted only when they moved along with the listing, within one journal")

@@ -36,9 +36,16 @@ struct RemoteDefinitionTests {
         let text = field == "url" ? "{\"url\": \(value)}" : "{\"url\": \"http://h/\", \"\(field)\": \(value)}"
         let remote = try RemoteDefinition.decoded(text)
         #expect {
-            try remote.syncRequest()
+            try remote.check()
         } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test("a remote stored before the ranges were checked keeps syncing, its numbers brought into range")
+    func storedOutOfRange() throws {
+        let remote = try RemoteDefinition.decoded(#"{"url": "http://h/", "download_concurrency": 100000, "total_timeout": 0, "max_retries": -3}"#)
+        let connection = try remote.syncRequest().connection
+        #expect(connection.downloadConcurrency == 256 && connection.timeoutSeconds == 1 && connection.maxRetries == 0)
     }
 }

@@ -61,6 +61,9 @@ final class ScriptedUpstream: Sendable {
         var sizes = true
         /// Every serial this value (pulp_python's 1000000000), when set.
         var constantSerial: Int64?
+        /// Files answer HEAD with 405 (as object stores do for signed GET URLs), and a GET of
+        /// `Range: bytes=0-0` with its first byte.
+        var refusesHead = false
         /// Answers by request path, in place of the real ones.
         var scripted: [String: Scripted] = [:]
         var log: [(method: String, path: String, status: Int)] = []
@@ -140,6 +143,9 @@ final class ScriptedUpstream: Sendable {
         let path = request.uri.path
         let response = state.withLock { state in
             var response = Self.route(path, request, &state)
+            if state.refusesHead, response.headers[.contentType] == "application/octet-stream" {
+                response = Self.refusingHead(response, request, head: head)
+            }
             if head {
                 // The length stays that of the body a GET would get.
                 let length = response.headers[.contentLength].flatMap { Int($0) }
@@ -227,6 +233,15 @@ final class ScriptedUpstream: Sendable {
             }
         }
         return Response(status: .notFound, headers: [.contentLength: "0"])
+    }
+
+    /// A file as a server that refuses HEAD and honours a first-byte range answers it.
+    private static func refusingHead(_ response: Response, _ request: Request, head: Bool) -> Response {
+        if head { return Response(status: .methodNotAllowed, headers: [.contentLength: "0"]) }
+        guard request.headers[.range] == "bytes=0-0", let length = response.headers[.contentLength] else { return response }
+        return Response(
+            status: .partialContent, headers: [.contentType: "application/octet-stream", .contentRange: "bytes 0-0/\(length)", .contentLength: "1"],
+            body: .init(byteBuffer: ByteBuffer(bytes: [0x50])))
     }
 
     private static func wantsJSON(_ request: Request) -> Bool {

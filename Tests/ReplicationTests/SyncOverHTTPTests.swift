@@ -106,6 +106,16 @@ struct SyncOverHTTPTests {
             #expect(upstream.requests.filter { $0.hasPrefix("HEAD /files/") }.count == 2)
             let served = try await fixture.served()
             #expect(served["alpha-1.0-py3-none-any.whl"]?.package.size == Int64(Wheels.file("alpha", "1.0").bytes.count))
+
+            // A server that refuses HEAD: the size comes from a GET of the first byte.
+            let other = try await SyncFixture.make()
+            defer { other.remove() }
+            upstream.state.withLock { $0.refusesHead = true }
+            upstream.clearLog()
+            let ranged = try await other.sync(base + "/simple/", policy: .onDemand)
+            #expect(ranged.failures.isEmpty && ranged.sizesFromHead == 2, "\(ranged.failures)")
+            #expect(upstream.requests.filter { $0.hasPrefix("GET /files/") }.allSatisfy { $0.hasSuffix(" 206") }, "\(upstream.requests)")
+            #expect(try await other.served()["alpha-1.1-py3-none-any.whl"]?.package.size == Int64(Wheels.file("alpha", "1.1").bytes.count))
         }
     }
 
@@ -126,6 +136,31 @@ struct SyncOverHTTPTests {
             upstream.clearLog()
             let again = try await synchronizer.run(request)
             #expect(again.projectsChecked == 1 && upstream.requests == ["GET /simple/ 200"])
+        }
+    }
+
+    @Test("a project whose page failed is read again next time, even when the listing is unchanged, and a page gone from a listing that names it removes nothing")
+    func failedProjectReadAgain() async throws {
+        try await ScriptedUpstream.serve { upstream, base in
+            let fixture = try await SyncFixture.make()
+            defer { fixture.remove() }
+            upstream.state.withLock { $0.layout = .pulpPublished }
+            upstream.add("alpha", Wheels.file("alpha", "1.0"))
+            upstream.add("beta", Wheels.file("beta", "1.0"))
+            let url = base + "/pypi/base/"
+            #expect(try await fixture.sync(url).filesAdded == 2)
+            upstream.add("beta", Wheels.file("beta", "2.0"))
+            upstream.state.withLock { $0.scripted["/content/base/simple/beta/"] = ScriptedUpstream.Scripted(status: .internalServerError) }
+            let failed = try await fixture.sync(url)
+            #expect(failed.failures.map(\.subject) == ["beta"])
+            upstream.state.withLock { $0.scripted["/content/base/simple/beta/"] = ScriptedUpstream.Scripted(status: .notFound) }
+            let gone = try await fixture.sync(url)
+            #expect(gone.failures.map(\.subject) == ["beta"] && gone.filesRemoved == 0)
+            #expect(try await fixture.served().keys.contains("beta-1.0-py3-none-any.whl"))
+            upstream.state.withLock { $0.scripted = [:] }
+            let healed = try await fixture.sync(url)
+            #expect(healed.failures.isEmpty && healed.filesAdded == 1, "beta was not read again")
+            #expect(try await fixture.served().keys.contains("beta-2.0-py3-none-any.whl"))
         }
     }
 }
