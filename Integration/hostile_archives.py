@@ -97,30 +97,28 @@ def huge_size_field(name: str, version: str) -> bytes:
     return gz(raw_tar_header(f"{name}-{version}/PKG-INFO", field, b"0") + b"\0" * 1024)
 
 
-def zip_lying_sizes(name: str, version: str) -> bytes:
-    """A wheel whose central directory claims its METADATA is 4 GiB."""
+def with_central_entry(name: str, version: str, patch) -> bytes:
+    """A stored wheel whose METADATA entry in the central directory `patch(data, at)` changes."""
     data = bytearray(wheel(name, version, compression=zipfile.ZIP_STORED))
     entry = f"{name}-{version}.dist-info/METADATA".encode()
     central = data.find(b"PK\x01\x02")
     while central != -1:
         length = struct.unpack_from("<H", data, central + 28)[0]
         if bytes(data[central + 46:central + 46 + length]) == entry:
-            struct.pack_into("<I", data, central + 24, 0xFFFF_FFFE)
+            patch(data, central)
         central = data.find(b"PK\x01\x02", central + 4)
     return bytes(data)
+
+
+def zip_lying_sizes(name: str, version: str) -> bytes:
+    """A wheel whose central directory claims its METADATA is 4 GiB."""
+    return with_central_entry(name, version, lambda data, at: struct.pack_into("<I", data, at + 24, 0xFFFF_FFFE))
 
 
 def zip_bad_crc(name: str, version: str) -> bytes:
-    data = bytearray(wheel(name, version, compression=zipfile.ZIP_STORED))
-    entry = f"{name}-{version}.dist-info/METADATA".encode()
-    central = data.find(b"PK\x01\x02")
-    while central != -1:
-        length = struct.unpack_from("<H", data, central + 28)[0]
-        if bytes(data[central + 46:central + 46 + length]) == entry:
-            crc = struct.unpack_from("<I", data, central + 16)[0]
-            struct.pack_into("<I", data, central + 16, crc ^ 0xFFFF)
-        central = data.find(b"PK\x01\x02", central + 4)
-    return bytes(data)
+    """A wheel whose central directory gives its METADATA another CRC-32."""
+    return with_central_entry(
+        name, version, lambda data, at: struct.pack_into("<I", data, at + 16, struct.unpack_from("<I", data, at + 16)[0] ^ 0xFFFF))
 
 
 def zip_method(name: str, version: str, method: int, flags: int = 0) -> bytes:

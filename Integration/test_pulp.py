@@ -95,11 +95,19 @@ def test_published_distribution_followed_through_added_removed_and_yanked(pulp, 
     assert unchanged["repository_version"] is None and unchanged["bytes_downloaded"] == 0 and unchanged["failures"] == []
 
 
-def test_repository_backed_distribution_followed_through_added_removed_and_yanked(pulp, workdir):
-    repo = repository_with(pulp, "live", FILES)
-    pulp.create_distribution("live", repository=repo)
-    upstream = pulp.pypi_url("live")
+@pytest.mark.parametrize("where", ["api", "content"])
+def test_repository_backed_distribution_followed_through_added_removed_and_yanked(pulp, workdir, where):
+    base = f"live-{where}"
+    repo = repository_with(pulp, base, FILES)
+    pulp.create_distribution(base, repository=repo)
     mirror = workdir / "mirror"
+    if where == "content":
+        # Pulp's content app has simple pages only for publications: the index of a
+        # repository-backed distribution is its /pypi/BASE/ URL, and the sync says so.
+        refused = sync(mirror, pulp.content_url(base), expect_failure=True)
+        assert refused["error"]["code"] == "bad-response" and "a Python package index?" in refused["error"]["reason"]
+        return
+    upstream = pulp.pypi_url(base)
 
     first = sync(mirror, upstream)
     assert first["failures"] == [] and first["files_added"] == len(FILES)
@@ -112,7 +120,7 @@ def test_repository_backed_distribution_followed_through_added_removed_and_yanke
     pulp.remove_files(repo, "idna-3.10-py3-none-any.whl")
     assert sync(mirror, upstream)["files_removed"] == 1 and "idna-3.10-py3-none-any.whl" not in mirrored(mirror)
 
-    yank(pulp, "live", "certifi", "2024.8.30", "bad certificates")
+    yank(pulp, base, "certifi", "2024.8.30", "bad certificates")
     yanked = sync(mirror, upstream)
     assert yanked["failures"] == []
     certifi = mirrored(mirror)["certifi-2024.8.30-py3-none-any.whl"]
