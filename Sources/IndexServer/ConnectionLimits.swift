@@ -95,7 +95,12 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
 
     private let count: ConnectionCount
     private var state = State.readingHead
-    private var timeout: Scheduled<Void>?
+    /// When the head being read began to arrive.
+    private var headStarted = NIODeadline.now()
+    /// One timer per connection, armed at most once at a time: requests on a kept-alive
+    /// connection only note the time their first byte came (a timer per request cost a tenth
+    /// of the throughput of small requests).
+    private var timer: Scheduled<Void>?
     private var address: String?
 
     init(count: ConnectionCount) { self.count = count }
@@ -107,12 +112,14 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
             return
         }
         self.address = address
-        startClock(context)
+        headStarted = .now()
+        arm(context, after: TimeAmount(count.limits.headTimeout))
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timeout?.cancel()
+        timer?.cancel()
+        timer = nil
         if let address { count.release(address) }
         address = nil
         context.fireChannelInactive()
@@ -122,23 +129,30 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
         guard address != nil else { return }
         if state == .idle {
             state = .readingHead
-            startClock(context)
+            headStarted = .now()
+            if timer == nil { arm(context, after: TimeAmount(count.limits.headTimeout)) }
         }
         context.fireChannelRead(data)
     }
 
-    private func startClock(_ context: ChannelHandlerContext) {
-        timeout?.cancel()
-        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(count.limits.headTimeout)) { [weak self] in
-            guard let self, self.state == .readingHead else { return }
-            context.close(promise: nil)
+    /// When it fires: a head still being read past its time closes the connection; one read
+    /// more recently gets the rest of its time; anything else lets the timer lapse.
+    private func arm(_ context: ChannelHandlerContext, after delay: TimeAmount) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            guard self.state == .readingHead, self.address != nil else { return }
+            let deadline = self.headStarted + TimeAmount(self.count.limits.headTimeout)
+            if deadline <= .now() {
+                context.close(promise: nil)
+            } else {
+                self.arm(context, after: deadline - .now())
+            }
         }
     }
 
     func headArrived() {
         state = .handling
-        timeout?.cancel()
-        timeout = nil
     }
 
     func responseSent() {
