@@ -104,11 +104,27 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        /// The management API at `/pulp/api/v3/`: Pulp's v3 REST API for the python plugin (what
+        /// pulp-cli and pulpcore's replication call), its OpenAPI document, and the task runner.
+        .target(
+            name: "ManagementAPI",
+            dependencies: [
+                "ContentStore", "IndexServer", "Replication", "PythonPackaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
         /// The `wheelhouse` subcommands, as a library so that tests can drive them.
         .target(
             name: "WheelhouseCommands",
             dependencies: [
-                "PythonPackaging", "PackageArchives", "Digests", "ContentStore", "IndexServer", "Replication",
+                "PythonPackaging", "PackageArchives", "Digests", "ContentStore", "IndexServer", "Replication", "ManagementAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -185,6 +201,18 @@ let package = Package(
             dependencies: [
                 "Replication", "ContentStore", "PythonPackaging", "TestSupport", "Digests",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ManagementAPITests",
+            dependencies: [
+                "ManagementAPI", "IndexServer", "ContentStore", "PythonPackaging", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
-from conftest import ROOT, Server, binary, checksums, corpus_dir, run, tool, upload_corpus
+from conftest import ROOT, Server, binary, checksums, corpus_dir, run, tool, twine_upload, upload_corpus
 from pulp.pulp_client import PulpClient
 
 HARNESS = ROOT / "Integration" / "pulp" / "harness"
@@ -167,5 +169,43 @@ def test_pulp_syncs_from_wheelhouse(pulp, workdir):
         expected = {name for name in checksums() if name.split("-")[0] in {"six", "idna", "requests"}}
         assert {p["filename"] for p in packages} == expected
         assert all(p["sha256"] == checksums()[p["filename"]] for p in packages)
+    finally:
+        primary.stop()
+
+
+def test_stock_pulp_replicates_selected_distributions_from_wheelhouse(pulp, workdir):
+    """pulpcore's own `replicate`, pointed at Wheelhouse's management API: it lists the
+    distributions the label selector picks, and syncs each from its base_url."""
+    primary = Server(workdir / "primary")
+    try:
+        twine_upload(primary, *(corpus_dir() / name for name in FILES))
+        api = requests.Session()
+        api.auth = ("admin", Server.PASSWORD)
+        base = f"{primary.url}/pulp/api/v3/"
+        default = api.get(base + "distributions/python/pypi/", params={"name": "default"}).json()["results"][0]
+        assert api.post(base + default["pulp_href"].removeprefix("/pulp/api/v3/") + "set_label/",
+                        json={"key": "replicate", "value": "yes"}).status_code == 201
+        repository = api.post(base + "repositories/python/python/", json={"name": "unlabelled"}).json()
+        created = api.post(base + "distributions/python/pypi/", json={"name": "unlabelled", "base_path": "unlabelled",
+                                                                        "repository": repository["pulp_href"]})
+        assert created.status_code == 202
+
+        upstream = pulp.post("upstream-pulps/", json={
+            "name": "wheelhouse", "base_url": primary.url, "api_root": "/pulp/", "username": "admin", "password": Server.PASSWORD,
+            "policy": "nodelete", "q_select": 'pulp_label_select="replicate=yes"'})
+        group = pulp.post(upstream["pulp_href"] + "replicate/", json={})["task_group"]
+        deadline = time.monotonic() + 300
+        while True:
+            state = pulp.get(group)
+            if state["waiting"] + state["running"] + state["canceling"] == 0 and state["completed"] + state["failed"] > 0:
+                break
+            assert time.monotonic() < deadline, state
+            time.sleep(0.5)
+        assert state["failed"] == 0 and state["canceled"] == 0, [pulp.get(t["pulp_href"])["error"] for t in state["tasks"]]
+        replicated = pulp.distribution("default")
+        assert replicated is not None and replicated["repository_version"]
+        assert pulp.distribution("unlabelled") is None
+        packages = pulp.packages(replicated["repository_version"])
+        assert {p["filename"]: p["sha256"] for p in packages} == {name: checksums()[name] for name in FILES}
     finally:
         primary.stop()

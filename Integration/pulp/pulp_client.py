@@ -269,9 +269,9 @@ class PulpClient:
         return self._run(self.post("orphans/cleanup/", json={"orphan_protection_time": 0}))
 
     def tidy(self) -> None:
-        """Deletes every python distribution, publication, repository and remote, then every
-        orphaned content unit and artifact: the instance is empty again."""
-        for endpoint in ("distributions/python/pypi/", "publications/python/pypi/",
+        """Deletes every upstream Pulp and python distribution, publication, repository and remote,
+        then every orphaned content unit and artifact: the instance is empty again."""
+        for endpoint in ("upstream-pulps/", "distributions/python/pypi/", "publications/python/pypi/",
                          "repositories/python/python/", "remotes/python/python/"):
             for obj in self.list(endpoint):
                 self.delete(obj)

@@ -112,7 +112,7 @@ extension ContentStore {
     }
 
     /// Base paths are one URL path segment: letters, digits, `.`, `_` and `-`.
-    static func validate(basePath: String) throws {
+    public static func validate(basePath: String) throws {
         let allowed = basePath.unicodeScalars.allSatisfy {
             $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-")
         }

@@ -102,11 +102,11 @@ extension ContentStore {
     /// and the upstream state. State recorded under another filter is dropped first.
     @discardableResult
     public func completeSync(
-        repositoryID: Int64, distributionName: String, url: String, filter: String, completion: SyncCompletion
+        repositoryID: Int64, distributionName: String?, url: String, filter: String, completion: SyncCompletion
     ) async throws -> RepositoryVersion? {
         try await write { db in
             let version = try Self.modify(db, repositoryID: repositoryID, changes: completion.changes)
-            if let version {
+            if let version, let distributionName {
                 let distribution = try Self.distribution(db, sql: "SELECT * FROM distribution WHERE name = ?", distributionName)
                 switch distribution.target {
                 case .publication:

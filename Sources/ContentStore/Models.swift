@@ -10,6 +10,10 @@ public struct Repository: Sendable, Hashable {
     public let retainRepoVersions: Int?
     public let latestVersion: Int
     public let createdAt: Timestamp
+    public var labels: [String: String] = [:]
+    /// The remote it syncs from when a sync names none.
+    public var remoteID: Int64?
+    public var updatedAt: Timestamp?
 }
 
 /// One immutable version of a repository.
@@ -93,6 +97,7 @@ public struct Distribution: Sendable, Hashable {
     public let target: DistributionTarget
     public let labels: [String: String]
     public let createdAt: Timestamp
+    public var updatedAt: Timestamp?
 }
 
 /// The exact content a distribution serves at this moment.

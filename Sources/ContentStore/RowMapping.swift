@@ -9,7 +9,8 @@ extension Repository {
         self.init(
             id: row["id"], uuid: row["uuid"], name: row["name"], description: row["description"],
             retainRepoVersions: row["retain_repo_versions"], latestVersion: row["latest_version"],
-            createdAt: Timestamp(microseconds: row["created_at"]))
+            createdAt: Timestamp(microseconds: row["created_at"]), labels: Labels.decode(row["labels"]), remoteID: row["remote_id"],
+            updatedAt: (row["updated_at"] as Int64?).map(Timestamp.init(microseconds:)))
     }
 }
 
@@ -54,7 +55,8 @@ extension Distribution {
         }
         self.init(
             id: row["id"], uuid: row["uuid"], name: row["name"], basePath: row["base_path"], target: target,
-            labels: Labels.decode(row["labels"]), createdAt: Timestamp(microseconds: row["created_at"]))
+            labels: Labels.decode(row["labels"]), createdAt: Timestamp(microseconds: row["created_at"]),
+            updatedAt: (row["updated_at"] as Int64?).map(Timestamp.init(microseconds:)))
     }
 }
 
@@ -69,5 +71,13 @@ enum Labels {
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
         else { return [:] }
         return object
+    }
+}
+
+extension ContentStore {
+    /// The one row `sql` selects with `argument`, or `notFound` with `missing` as the message.
+    static func row(_ db: Database, _ sql: String, _ argument: some DatabaseValueConvertible & Sendable, missing: String) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: sql, arguments: [argument]) else { throw StoreError(.notFound, missing) }
+        return row
     }
 }

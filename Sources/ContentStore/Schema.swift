@@ -31,6 +31,9 @@ enum Schema {
             // (conditionally), until the listing next changes and says whether its serials move.
             try db.execute(sql: "ALTER TABLE sync_state ADD COLUMN listing_serials INTEGER NOT NULL DEFAULT 0 CHECK (listing_serials IN (0, 1))")
         }
+        migrator.registerMigration("8: tasks, and what the management API shows of repositories, remotes and distributions") { db in
+            try db.execute(sql: version8)
+        }
         return migrator
     }
 
@@ -48,6 +51,57 @@ enum Schema {
     private static func isUpstreamURL(_ column: String) -> String {
         "(\(column) IS NULL OR \(column) LIKE 'http://%' OR \(column) LIKE 'https://%')"
     }
+
+    /// A random UUID (version 4) in SQL, for rows that existed before they had one.
+    private static let sqlUUID = """
+        lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-'
+            || substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))
+        """
+
+    /// Version 8: the management API's objects. Remotes get a UUID (their href) and labels;
+    /// repositories labels and the remote they sync from by default; every object the time it
+    /// last changed. Long operations run as tasks whose state is kept here, so that a
+    /// restart finds each in a final state.
+    private static let version8 = """
+        ALTER TABLE remote ADD COLUMN uuid TEXT;
+        UPDATE remote SET uuid = \(sqlUUID);
+        CREATE UNIQUE INDEX remote_by_uuid ON remote (uuid);
+        ALTER TABLE remote ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE remote ADD COLUMN updated_at INTEGER;
+        ALTER TABLE repository ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE repository ADD COLUMN remote_id INTEGER REFERENCES remote (id) ON DELETE SET NULL;
+        ALTER TABLE repository ADD COLUMN updated_at INTEGER;
+        ALTER TABLE distribution ADD COLUMN updated_at INTEGER;
+
+        CREATE TABLE task_group (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL,
+            all_dispatched INTEGER NOT NULL DEFAULT 0 CHECK (all_dispatched IN (0, 1)),
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE task (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'running', 'canceling', 'completed', 'failed', 'canceled')),
+            created_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            -- JSON: {"description": …} when failed.
+            error TEXT,
+            -- JSON arrays: progress reports, hrefs of what the task made, resources it reserved.
+            progress TEXT NOT NULL DEFAULT '[]',
+            created_resources TEXT NOT NULL DEFAULT '[]',
+            reserved_resources TEXT NOT NULL DEFAULT '[]',
+            -- JSON: the object the task made or changed, as the API shows it.
+            result TEXT,
+            task_group_id INTEGER REFERENCES task_group (id) ON DELETE SET NULL
+        );
+        CREATE INDEX task_by_state ON task (state);
+        CREATE INDEX task_by_group ON task (task_group_id);
+        """
 
     /// Version 6 rebuilds the tables that hold digests, with CHECKs: a digest that is not hex
     /// (an upstream's PEP 658 hash once was stored as it came) must never become a blob path.

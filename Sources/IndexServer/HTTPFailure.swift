@@ -1,6 +1,6 @@
 import ContentStore
-import HTTPTypes
-import Hummingbird
+package import HTTPTypes
+package import Hummingbird
 import NIOHTTP1
 import PackageArchives
 import PythonPackaging
@@ -8,9 +8,9 @@ import PythonPackaging
 /// An error answered as plain text with a message that says what to do. Domain errors
 /// (`StoreError`, `ArchiveError`, `PackagingError`) are mapped to statuses here, at the edge.
 /// What a client should not see (paths, SQL, upstream URLs) goes to the log as `detail`.
-struct HTTPFailure: HTTPResponseError {
-    let status: HTTPResponse.Status
-    let message: String
+package struct HTTPFailure: HTTPResponseError {
+    package let status: HTTPResponse.Status
+    package let message: String
     var headers: HTTPFields = [:]
     /// Logged with the request, never sent.
     var detail: String?
@@ -51,7 +51,7 @@ struct HTTPFailure: HTTPResponseError {
         }
     }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         if let detail {
             context.logger.error(
                 "request failed", metadata: ["status": "\(status.code)", "path": "\(request.uri.path)", "detail": "\(detail)"])

@@ -13,5 +13,5 @@ public struct IndexRequestContext: RequestContext, RemoteAddressRequestContext {
     }
 
     /// The client's IP address, for counting what it does.
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    package var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 }

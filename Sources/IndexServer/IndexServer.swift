@@ -18,16 +18,19 @@ public enum IndexServer {
     /// other processes make to the store.
     public static func buildApplication(
         configuration: ServerConfiguration, store: ContentStore, logger: Logger, fetchMissing: FetchMissingFile? = nil,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        extensions: ServerExtensions = ServerExtensions(), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let cache = IndexCache(store: store)
         let metrics = ServerMetrics()
         let router = Router(context: IndexRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessMiddleware(metrics: metrics))
+        let authenticator = BasicAuthenticator(store: store)
         let routes = Routes(
             store: store, cache: cache, metrics: metrics, configuration: configuration, fetchMissing: fetchMissing,
-            fileBodies: FileBodyCache(maximumFileSize: configuration.cachedFileMaximumSize, budget: configuration.fileCacheBudget))
+            fileBodies: FileBodyCache(maximumFileSize: configuration.cachedFileMaximumSize, budget: configuration.fileCacheBudget),
+            authenticator: authenticator)
         routes.register(on: router)
+        extensions.register(router, ServerContext(store: store, configuration: configuration, authenticator: authenticator, logger: logger))
         let connections = ConnectionCount(limits: configuration.connectionLimits)
         return Application(
             router: router,
@@ -35,7 +38,7 @@ public enum IndexServer {
                 configuration: .init(
                     additionalChannelHandlers: [ResponseHeadHandlerInstaller(), ConnectionGuard(count: connections)], idleTimeout: .seconds(75))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wheelhouse"),
-            services: [ChangeWatcher(cache: cache, interval: configuration.changePollInterval, logger: logger)],
+            services: [ChangeWatcher(cache: cache, interval: configuration.changePollInterval, logger: logger)] + extensions.services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }
@@ -49,7 +52,7 @@ struct Routes: Sendable {
     let configuration: ServerConfiguration
     let fetchMissing: FetchMissingFile?
     let fileBodies: FileBodyCache
-    let signIns = SignInThrottle()
+    let authenticator: BasicAuthenticator
 
     func register(on router: Router<IndexRequestContext>) {
         router.get("livez") { _, _ in "ok\n" }

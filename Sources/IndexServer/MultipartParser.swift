@@ -1,7 +1,7 @@
 /// A streaming parser of `multipart/form-data` bodies (RFC 7578): fed the body in pieces, it
 /// reports each part's headers, its data in pieces, and its end, holding back only enough
 /// bytes to recognize a boundary split across pieces.
-struct MultipartParser {
+package struct MultipartParser {
     enum Event: Equatable {
         case partStart(name: String, filename: String?)
         case data(ArraySlice<UInt8>)
@@ -32,7 +32,7 @@ struct MultipartParser {
     var isComplete: Bool { state == .epilogue }
 
     /// The boundary of a `Content-Type: multipart/form-data; boundary=…` header value.
-    static func boundary(fromContentType value: String) -> String? {
+    package static func boundary(fromContentType value: String) -> String? {
         let parts = value.split(separator: ";").map { $0.trimmingSpaces() }
         guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
         for part in parts.dropFirst() where part.lowercased().hasPrefix("boundary=") {

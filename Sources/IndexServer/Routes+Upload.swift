@@ -59,28 +59,22 @@ extension Routes {
 
     /// Basic authentication against the store's accounts (`admin`, or `__token__` with a token).
     private func authenticate(_ request: Request, from address: String) async throws {
-        let challenge: HTTPFields = [.wwwAuthenticate: "Basic realm=\"wheelhouse\""]
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
-            let decoded = Base64.decode(String(header.dropFirst(6)).trimmingSpaces()),
-            let text = String(validating: decoded, as: UTF8.self), let colon = text.firstIndex(of: ":")
-        else {
-            throw HTTPFailure(.unauthorized, "Uploads need a username and password (basic authentication).", headers: challenge)
+        do {
+            _ = try await authenticator.authenticate(request, from: address)
+        } catch let failure as SignInFailure {
+            switch failure {
+            case .missing:
+                throw HTTPFailure(
+                    .unauthorized, "Uploads need a username and password (basic authentication).",
+                    headers: [.wwwAuthenticate: "Basic realm=\"wheelhouse\""])
+            case .throttled(let username, let seconds):
+                throw HTTPFailure(
+                    .tooManyRequests, "Too many failed sign-ins as '\(username)' from this address; try again in \(seconds) seconds.",
+                    headers: [.retryAfter: String(seconds)])
+            case .wrong:
+                throw HTTPFailure(.forbidden, "Invalid or non-existent authentication information: the username or password is wrong.")
+            }
         }
-        let username = String(text[..<colon])
-        let password = String(text[text.index(after: colon)...])
-        // Counted per address and user name: guessing one account's password from an address
-        // (or from behind a proxy that many share) locks out that account there, not everyone.
-        let attempt = address + "\u{0}" + username
-        if let seconds = signIns.wait(for: attempt) {
-            throw HTTPFailure(
-                .tooManyRequests, "Too many failed sign-ins as '\(username)' from this address; try again in \(seconds) seconds.",
-                headers: [.retryAfter: String(seconds)])
-        }
-        guard try await store.verify(username: username, password: password) else {
-            signIns.failed(attempt)
-            throw HTTPFailure(.forbidden, "Invalid or non-existent authentication information: the username or password is wrong.")
-        }
-        signIns.succeeded(attempt)
     }
 }
 

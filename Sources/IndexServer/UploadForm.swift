@@ -1,18 +1,18 @@
-import ContentStore
+package import ContentStore
 import Digests
-import Hummingbird
+package import Hummingbird
 import PackageArchives
 import PythonPackaging
 
 /// The fields of an upload form and its file, received from a streamed multipart body.
-struct UploadForm: Sendable {
-    struct File: Sendable {
-        let filename: String
-        let written: WrittenBlob
+package struct UploadForm: Sendable {
+    package struct File: Sendable {
+        package let filename: String
+        package let written: WrittenBlob
     }
 
-    var fields: [String: String] = [:]
-    var file: File?
+    package var fields: [String: String] = [:]
+    package var file: File?
 
     /// The most bytes all non-file fields together may hold, names included (descriptions can
     /// be long).
@@ -20,10 +20,12 @@ struct UploadForm: Sendable {
     /// The most parts a form may have (twine sends a few dozen; classifiers repeat).
     static let maximumParts = 2_000
 
-    /// Reads the body; the `content` part goes to a blob writer, the rest into `fields`. A form
-    /// whose `:action` comes before the file (as twine sends it) is refused before the file is
-    /// written when that action is not an upload.
-    static func receive(_ body: RequestBody, boundary: String, blobs: BlobStore, maximumFileSize: Int64) async throws -> UploadForm {
+    /// Reads the body; the file part (twine's `content`, pulp-cli's `file`) goes to a blob
+    /// writer, the rest into `fields`. A form whose `:action` comes before the file (as twine
+    /// sends it) is refused before the file is written when that action is not an upload.
+    package static func receive(
+        _ body: RequestBody, boundary: String, blobs: BlobStore, maximumFileSize: Int64, filePart: String = "content"
+    ) async throws -> UploadForm {
         var parser = MultipartParser(boundary: boundary)
         var form = UploadForm()
         var writer: BlobWriter?
@@ -41,8 +43,8 @@ struct UploadForm: Sendable {
                         value = []
                         parts += 1
                         guard parts <= maximumParts else { throw HTTPFailure(.badRequest, "The upload form has more than \(maximumParts) parts.") }
-                        if name == "content" {
-                            guard form.file == nil, writer == nil else { throw HTTPFailure(.badRequest, "The upload has more than one 'content' part.") }
+                        if name == filePart {
+                            guard form.file == nil, writer == nil else { throw HTTPFailure(.badRequest, "The upload has more than one '\(filePart)' part.") }
                             guard let filename, DistributionFilename.isSafe(filename) else {
                                 throw HTTPFailure(.badRequest, "The uploaded file has no usable filename: '\(filename ?? "")'.")
                             }
@@ -59,7 +61,7 @@ struct UploadForm: Sendable {
                             value.append(contentsOf: bytes)
                         }
                     case .partEnd:
-                        if let part = current, part.name == "content", let active = writer {
+                        if let part = current, part.name == filePart, let active = writer {
                             form.file = File(filename: part.filename ?? "", written: try await active.finish())
                             writer = nil
                         } else if let part = current {

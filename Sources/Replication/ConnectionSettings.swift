@@ -56,6 +56,11 @@ public struct ConnectionSettings: Sendable, Hashable {
             tlsConfiguration: tls, redirectConfiguration: .follow(max: 5, allowCycles: false),
             timeout: .init(connect: .seconds(timeoutSeconds), read: .seconds(timeoutSeconds)), decompression: .disabled)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(downloadConcurrency, 8))
+        // A refused connection fails the attempt at once, and the client's own retries (with
+        // backoff, `maxRetries`) decide what happens next. AsyncHTTPClient would otherwise keep
+        // reconnecting until the request's deadline: an upstream that is down took two minutes
+        // to report.
+        configuration.connectionPool.retryConnectionEstablishment = false
         if let proxyURL {
             guard let url = URL(string: proxyURL), let host = url.host else {
                 throw ReplicationError.configuration("the proxy URL '\(proxyURL)' has no host; write it as http://host:port")

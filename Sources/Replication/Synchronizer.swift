@@ -13,6 +13,9 @@ public struct SyncRequest: Sendable {
     /// The distribution whose repository receives the content (created, with its repository,
     /// when missing).
     public var distribution: String
+    /// The repository that receives the content instead, leaving every distribution as it is
+    /// (a sync through the management API, as in Pulp).
+    public var repositoryID: Int64?
     /// Also mirror what the included releases require, transitively, for these targets.
     public var dependencies: DependencyTargets?
     public var policy: SyncPolicy
@@ -83,7 +86,12 @@ public struct Synchronizer: Sendable {
     private func sync(_ request: SyncRequest, client: any UpstreamConnection) async throws -> SyncReport {
         var report = SyncReport(upstream: request.upstream.url)
         if request.dryRun { return try await dryRun(request, client: client) }
-        let repositoryID = try await repositoryFor(distribution: request.distribution)
+        let repositoryID: Int64
+        if let chosen = request.repositoryID {
+            repositoryID = chosen
+        } else {
+            repositoryID = try await repositoryFor(distribution: request.distribution)
+        }
         let fingerprint = fingerprint(request)
         let recorded = try await store.syncState(repositoryID: repositoryID, url: request.upstream.url)
         let state = recorded?.filter == fingerprint && !request.full ? recorded : nil
@@ -146,7 +154,7 @@ public struct Synchronizer: Sendable {
         report.upstreamSerial = report.upstreamSerial ?? applied.serial
         let completion = SyncCompletion(changes: tally.changes, position: report.failures.isEmpty ? applied : nil, projects: tally.projectStates)
         let newVersion = try await store.completeSync(
-            repositoryID: repositoryID, distributionName: request.distribution, url: request.upstream.url, filter: fingerprint,
+            repositoryID: repositoryID, distributionName: request.repositoryID == nil ? request.distribution : nil, url: request.upstream.url, filter: fingerprint,
             completion: completion)
         report.repositoryVersion = newVersion?.number
         report.sizesFromHead = tally.sizesFromHead
@@ -163,8 +171,8 @@ public struct Synchronizer: Sendable {
     private func dryRun(_ request: SyncRequest, client: any UpstreamConnection) async throws -> SyncReport {
         var report = SyncReport(upstream: request.upstream.url)
         report.dryRun = true
-        var repositoryID: Int64?
-        if try await store.distributions().contains(where: { $0.name == request.distribution }) {
+        var repositoryID = request.repositoryID
+        if repositoryID == nil, try await store.distributions().contains(where: { $0.name == request.distribution }) {
             let distribution = try await store.distribution(named: request.distribution)
             if let served = try await store.describe(distribution.target) {
                 repositoryID = try await store.repository(named: served.repository).id

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContentStore
 import Foundation
 import IndexServer
+import ManagementAPI
 import Replication
 import ServiceLifecycle
 
@@ -91,8 +92,12 @@ struct ServeCommand: AsyncParsableCommand {
         let fetcher = LazyFetcher(
             store: contentStore, settings: Self.lazyFetchSettings(environment), credentialsIndex: credentialsIndex, logger: logger)
         if let warning = try await fetcher.credentialsWarning() { logger.warning("\(warning)") }
+        let management = ManagementAPI(store: contentStore, logger: logger)
+        let interrupted = try await management.failInterruptedTasks()
+        if interrupted > 0 { logger.warning("tasks the previous run left unfinished are marked failed", metadata: ["tasks": "\(interrupted)"]) }
         let app = IndexServer.buildApplication(
-            configuration: configuration, store: contentStore, logger: logger, fetchMissing: { try await fetcher.fetch($0, metadata: $1) }
+            configuration: configuration, store: contentStore, logger: logger, fetchMissing: { try await fetcher.fetch($0, metadata: $1) },
+            extensions: management.extensions
         ) { actualPort in
             let shownHost = host == "0.0.0.0" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
             for distribution in distributions {

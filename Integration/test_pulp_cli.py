@@ -1,0 +1,133 @@
+"""pulp-cli from PyPI, unchanged, drives Wheelhouse's management API (`/pulp/api/v3/`): status,
+repositories, remotes with includes, content upload and listing, publications, distributions,
+syncs and tasks; pip then installs from what pulp-cli set up. The client is the one
+`Integration/pulp/harness setup` installs (pulp-cli 0.41.1 in its own venv: its pins conflict
+with the other clients')."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Server, checksums, corpus_dir, run, tool
+
+HARNESS = ROOT / "Integration" / "pulp" / "harness"
+
+
+@pytest.fixture(scope="module")
+def pulp_cli_binary() -> Path:
+    result = subprocess.run([str(HARNESS), "setup"], capture_output=True, text=True)
+    assert result.returncode == 0, f"harness setup failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return Path(os.environ.get("WHEELHOUSE_PULP_DIR", "/tmp/wheelhouse-pulp")) / "cli" / "bin" / "pulp"
+
+
+class PulpCLI:
+    """`pulp` pointed at one server, with its own API cache (pulp-cli caches the API document
+    by URL; a stale one from another server on the same port would be used otherwise)."""
+
+    def __init__(self, binary: Path, server: Server, cache: Path):
+        self.binary, self.server, self.cache = binary, server, cache
+
+    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        env = dict(os.environ, XDG_CACHE_HOME=str(self.cache))
+        result = subprocess.run(
+            [str(self.binary), "--base-url", self.server.url, "--username", "admin", "--password", Server.PASSWORD, *args],
+            capture_output=True, text=True, env=env, timeout=300)
+        if check:
+            assert result.returncode == 0, f"pulp {' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
+        return result
+
+    def json(self, *args: str):
+        return json.loads(self(*args).stdout)
+
+
+@pytest.fixture
+def pulp(pulp_cli_binary, workdir):
+    server = Server(workdir / "data")
+    yield PulpCLI(pulp_cli_binary, server, workdir / "cache")
+    server.stop()
+
+
+def test_status_reports_the_versions_the_document_advertises(pulp):
+    status = pulp.json("status")
+    assert {v["component"]: v["version"] for v in status["versions"]} == {"core": "3.123.1", "python": "3.36.4"}
+    assert status["database_connection"] == {"connected": True}
+    # A second call reads the cached document and does not refresh it.
+    second = pulp("status")
+    assert "Refreshing" not in second.stderr
+
+
+def test_repository_create_update_list_and_errors(pulp):
+    created = pulp.json("python", "repository", "create", "--name", "team", "--description", "first")
+    assert created["name"] == "team" and created["description"] == "first"
+    assert created["latest_version_href"] == created["pulp_href"] + "versions/0/"
+    update = pulp("python", "repository", "update", "--name", "team", "--description", "second")
+    assert "Started background task /pulp/api/v3/tasks/" in update.stderr and "Done." in update.stderr
+    assert pulp.json("python", "repository", "show", "--name", "team")["description"] == "second"
+    assert [r["name"] for r in pulp.json("python", "repository", "list")] == ["team", "default"]
+    duplicate = pulp("python", "repository", "create", "--name", "team", check=False)
+    assert duplicate.returncode == 1 and '{"name":["This field must be unique."]}' in duplicate.stderr
+    missing = pulp("python", "repository", "show", "--name", "nothing", check=False)
+    assert missing.returncode == 1 and "Could not find python repository with {'name': 'nothing'}" in missing.stderr
+    pulp("python", "repository", "destroy", "--name", "team")
+    assert [r["name"] for r in pulp.json("python", "repository", "list")] == ["default"]
+
+
+def test_upload_publish_distribute_and_pip_installs(pulp, workdir):
+    pulp("python", "repository", "create", "--name", "uploads")
+    files = ["six-1.16.0-py2.py3-none-any.whl", "six-1.16.0.tar.gz"]
+    for filename in files:
+        content = pulp.json("python", "content", "upload", "--file", str(corpus_dir() / filename), "--relative-path", filename,
+                            "--repository", "uploads")
+        assert content["filename"] == filename and content["sha256"] == checksums()[filename]
+        assert content["name"] == "six" and content["version"] == "1.16.0"
+    listed = pulp.json("python", "repository", "content", "list", "--repository", "uploads")
+    assert sorted(c["filename"] for c in listed) == sorted(files)
+    wheels = pulp.json("python", "content", "list", "--packagetype", "bdist_wheel")
+    assert [c["filename"] for c in wheels] == [files[0]]
+    # The same bytes again: the package already stored, and no new version.
+    again = pulp.json("python", "content", "upload", "--file", str(corpus_dir() / files[0]), "--relative-path", files[0], "--repository", "uploads")
+    assert again["pulp_href"] == wheels[0]["pulp_href"]
+    assert pulp.json("python", "repository", "show", "--name", "uploads")["latest_version_href"].endswith("/versions/2/")
+
+    publication = pulp.json("python", "publication", "create", "--repository", "uploads")
+    assert publication["repository_version"].endswith("/versions/2/")
+    distribution = pulp.json("python", "distribution", "create", "--name", "team", "--base-path", "team", "--publication",
+                             publication["pulp_href"])
+    assert distribution["base_url"] == f"{pulp.server.url}/pypi/team/"
+    assert pulp.json("python", "distribution", "show", "--name", "team")["publication"] == publication["pulp_href"]
+
+    target = workdir / "target"
+    run(tool("pip"), "install", "--no-cache-dir", "--target", target, "--index-url", distribution["base_url"] + "simple/", "six==1.16.0")
+    assert (target / "six.py").exists()
+
+
+def test_remote_with_includes_and_sync_through_tasks(pulp, primary):
+    remote = pulp.json("python", "remote", "create", "--name", "centre", "--url", f"{primary.url}/pypi/default/",
+                       "--includes", '["six", "idna>=3"]', "--policy", "immediate")
+    assert remote["includes"] == ["six", "idna>=3"] and remote["policy"] == "immediate"
+    pulp("python", "repository", "create", "--name", "mirror", "--remote", "centre")
+    sync = pulp("python", "repository", "sync", "--name", "mirror")
+    assert "Done." in sync.stderr
+    packages = pulp.json("python", "repository", "content", "list", "--repository", "mirror", "--limit", "100")
+    expected = {n for n in checksums() if n.startswith(("six-", "idna-"))}
+    assert {p["filename"] for p in packages} == expected
+    assert all(p["sha256"] == checksums()[p["filename"]] for p in packages)
+
+    tasks = pulp.json("task", "list", "--name", "pulp_python.app.tasks.sync.sync")
+    assert len(tasks) == 1 and tasks[0]["state"] == "completed"
+    assert tasks[0]["created_resources"] == [pulp.json("python", "repository", "show", "--name", "mirror")["latest_version_href"]]
+    shown = pulp.json("task", "show", "--href", tasks[0]["pulp_href"])
+    assert shown["progress_reports"][0]["code"] == "sync.fetching.project"
+    # Nothing changed upstream: the next sync makes no version.
+    pulp("python", "repository", "sync", "--name", "mirror")
+    assert pulp.json("python", "repository", "show", "--name", "mirror")["latest_version_href"].endswith("/versions/1/")
+
+    # A sync that fails is a failed task with the reason, and pulp-cli exits 1 saying so.
+    pulp("python", "remote", "create", "--name", "nowhere", "--url", "http://127.0.0.1:9/simple/", "--includes", '["six"]')
+    failed = pulp("python", "repository", "sync", "--name", "mirror", "--remote", "nowhere", check=False)
+    assert failed.returncode == 1 and "failed:" in failed.stderr, failed.stderr
+    assert pulp.json("task", "list", "--state", "failed")[0]["error"]["description"]

@@ -1,0 +1,116 @@
+import ContentStore
+import Hummingbird
+import IndexServer
+import PythonPackaging
+
+/// `content/python/packages/`: list and read packages, and create one from an uploaded file
+/// (pulp-cli's `content upload`).
+extension ManagementRoutes {
+    static let contentFilters = [
+        "name", "name__in", "name__contains", "filename", "sha256", "version", "packagetype", "packagetype__in", "repository_version",
+        "repository_version_added", "repository_version_removed",
+    ]
+
+    func listPackages(_ request: Request) async throws -> Response {
+        let query = try await packageQuery(request)
+        let page = try Page(request)
+        let (count, packages) = try await store.packages(query, offset: page.offset, limit: page.limit)
+        return APIResponse.json(page.render(count: count, results: packages.map(Presenter.package), request: request))
+    }
+
+    func readPackage(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
+        let package = try await store.package(uuid: try Self.uuid(context, "Python Package Content"))
+        return APIResponse.json(FieldSelection(request).apply(Presenter.package(package)))
+    }
+
+    private func packageQuery(_ request: Request) async throws -> PackageQuery {
+        var query = PackageQuery()
+        for (name, value) in Self.parameters(request) {
+            let list = value.split(separator: ",").map(String.init)
+            switch name {
+            case "name": query.names = [value]
+            case "name__in": query.names = list
+            case "name__contains": query.nameContains = value
+            case "filename": query.filename = value
+            case "sha256":
+                guard let digest = SHA256Digest(hex: value) else { throw APIFailure.field("sha256", "Give 64 hexadecimal digits.") }
+                query.sha256 = digest
+            case "version": query.version = value
+            case "packagetype": query.packageTypes = [value]
+            case "packagetype__in": query.packageTypes = list
+            case "repository_version": query.presentIn = try await versionReference(value, name)
+            case "repository_version_added": query.addedIn = try await versionReference(value, name)
+            case "repository_version_removed": query.removedIn = try await versionReference(value, name)
+            default: break
+            }
+        }
+        return query
+    }
+
+    private func versionReference(_ href: String, _ field: String) async throws -> VersionReference {
+        guard let (uuid, number) = Href.version(href), let repository = try? await store.repository(uuid: uuid) else {
+            throw APIFailure.field(field, "Select a valid choice. That choice is not one of the available choices.")
+        }
+        return VersionReference(repositoryID: repository.id, number: number)
+    }
+
+    /// `POST content/python/packages/` with a multipart `file` (and `relative_path`, the
+    /// filename; `repository` to add it there too). The file is received, then checked and
+    /// stored as a task, as PyPI checks uploads; the same bytes again answer the package
+    /// already stored.
+    func createPackage(_ request: Request) async throws -> Response {
+        guard let boundary = request.headers[.contentType].flatMap(MultipartParser.boundary(fromContentType:)) else {
+            let fields = try await RequestFields.read(request)
+            if fields.has("upload") || fields.has("artifact") || fields.has("file_url") {
+                throw APIFailure.field("non_field_errors", "Creating content from an upload, an artifact or a file_url is not supported yet; send the file itself (multipart 'file').")
+            }
+            throw APIFailure.field("file", "This field is required: send the file as multipart/form-data.")
+        }
+        let form = try await UploadForm.receive(
+            request.body, boundary: boundary, blobs: store.blobs, maximumFileSize: server.configuration.maximumUploadSize, filePart: "file")
+        guard let file = form.file else { throw APIFailure.field("file", "This field is required.") }
+        do {
+            let filename = form.fields["relative_path"].flatMap { $0.isEmpty ? nil : $0 } ?? file.filename
+            guard DistributionFilename.isSafe(filename) else {
+                throw APIFailure.field("relative_path", "'\(filename)' is not a distribution filename without a path.")
+            }
+            var repository: Repository?
+            if let href = form.fields["repository"], !href.isEmpty {
+                guard let uuid = Href.uuid(href, of: .repository), let found = try? await store.repository(uuid: uuid) else {
+                    throw APIFailure.field("repository", "Invalid hyperlink - Object does not exist.")
+                }
+                repository = found
+            }
+            let resources: Set<String> = repository.map { [Href.prn(.repository, $0.uuid)] } ?? []
+            return try await queuedTask("pulpcore.app.tasks.base.general_create", resources) { [store, repository] in
+                try await ingest(file.written, filename: filename, into: repository, store: store)
+            }
+        } catch {
+            await store.blobs.discard(file.written)
+            throw error
+        }
+    }
+
+    private func ingest(_ blob: WrittenBlob, filename: String, into repository: Repository?, store: ContentStore) async throws -> TaskResult {
+        if let existing = try await store.storedPackage(filename: filename, sha256: blob.digests.sha256) {
+            await store.blobs.discard(blob)
+            return try await add(existing, to: repository, store: store)
+        }
+        let package: Package
+        if let repository {
+            package = try await store.ingestUpload(blob, filename: filename, repositoryID: repository.id)
+        } else {
+            package = try await store.ingest(blob, filename: filename, uploadTime: .now(), strict: true)
+        }
+        return try await add(package, to: repository, store: store)
+    }
+
+    private func add(_ package: Package, to repository: Repository?, store: ContentStore) async throws -> TaskResult {
+        var created: [String] = []
+        if let repository, let version = try await store.addUploads([package], repositoryID: repository.id) {
+            created.append(Href.version(repository: repository.uuid, number: version.number))
+        }
+        created.append(Href.of(.package, package.uuid))
+        return TaskResult(createdResources: created, result: Presenter.package(package))
+    }
+}
