@@ -71,7 +71,7 @@ class FaultProxy:
                 request.wfile.write(self.stale_root)
                 return
         connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
-        headers = {name: value for name, value in request.headers.items() if name.lower() in ("accept", "if-none-match", "host", "range")}
+        headers = {name: value for name, value in request.headers.items() if name.lower() in ("accept", "if-none-match", "host", "range", "authorization")}
         connection.request("GET", request.path, headers=headers)
         response = connection.getresponse()
         body = response.read()

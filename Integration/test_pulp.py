@@ -209,3 +209,44 @@ def test_stock_pulp_replicates_selected_distributions_from_wheelhouse(pulp, work
         assert {p["filename"]: p["sha256"] for p in packages} == {name: checksums()[name] for name in FILES}
     finally:
         primary.stop()
+
+
+def test_wheelhouse_replicates_selected_distributions_from_stock_pulp(pulp, workdir):
+    """`wheelhouse replicate` pointed at a stock pulpcore: the label selector picks two
+    distributions (one published, one serving its repository), and a change upstream is
+    followed by the next run."""
+    env = dict(line.split("=", 1) for line in subprocess.run([str(HARNESS), "env"], capture_output=True, text=True).stdout.split())
+    alpha = repository_with(pulp, "rep-alpha", FILES[:2])
+    alpha_distribution = pulp.create_distribution("rep-alpha", publication=pulp.publish(alpha), pulp_labels={"replicate": "yes"})
+    beta = repository_with(pulp, "rep-beta", FILES[2:])
+    pulp.create_distribution("rep-beta", repository=beta, pulp_labels={"replicate": "yes"})
+    pulp.create_distribution("rep-gamma", repository=repository_with(pulp, "rep-gamma", FILES[:1]))
+    password = workdir / "pulp-password"
+    password.write_text(env["PULP_PASSWORD"] + "\n")
+    capsule = workdir / "capsule"
+
+    def replicate() -> dict:
+        result = run(binary(), "replicate", "--data-dir", capsule, "--upstream", env["PULP_API_URL"], "--username", env["PULP_USER"],
+                     "--password-file", password, "--select", "replicate=yes", "--json", check=False)
+        assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    first = replicate()
+    assert first["switched"] and sorted(s["distribution"] for s in first["synced"]) == ["rep-alpha", "rep-beta"]
+    server = Server(capsule)
+    try:
+        for base, files in (("rep-alpha", FILES[:2]), ("rep-beta", FILES[2:])):
+            page = requests.get(server.index(base), headers={"Accept": "application/vnd.pypi.simple.v1+json"}, timeout=30).json()
+            names = {p["name"] for p in page["projects"]}
+            assert names == {f.split("-")[0] for f in files}
+        assert requests.get(server.index("rep-gamma"), timeout=30).status_code == 404
+    finally:
+        server.stop()
+
+    pulp.upload(alpha, corpus_dir() / ADDED)
+    republish(pulp, alpha, alpha_distribution)
+    second = replicate()
+    synced = {s["distribution"]: s for s in second["synced"]}
+    assert synced["rep-alpha"]["files_added"] == 1
+    held = {p["filename"] for p in json.loads(run(binary(), "content", "list", "--data-dir", capsule, "--repository", "rep-alpha", "--json").stdout)}
+    assert ADDED in held

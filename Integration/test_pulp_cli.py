@@ -131,3 +131,18 @@ def test_remote_with_includes_and_sync_through_tasks(pulp, primary):
     failed = pulp("python", "repository", "sync", "--name", "mirror", "--remote", "nowhere", check=False)
     assert failed.returncode == 1 and "failed:" in failed.stderr, failed.stderr
     assert pulp.json("task", "list", "--state", "failed")[0]["error"]["description"]
+
+
+def test_upstream_pulp_create_and_replicate(pulp, primary):
+    created = pulp.json("upstream-pulp", "create", "--name", "centre", "--base-url", primary.url, "--api-root", "/pulp/",
+                        "--username", "admin", "--password", Server.PASSWORD, "--policy", "labeled")
+    assert created["name"] == "centre" and created["policy"] == "labeled" and created["last_replication"] is None
+    replicated = pulp("upstream-pulp", "replicate", "--upstream-pulp", "centre")
+    assert "Started background task group /pulp/api/v3/task-groups/" in replicated.stderr
+    assert pulp.json("upstream-pulp", "show", "--upstream-pulp", "centre")["last_replication"] is not None
+    distribution = pulp.json("python", "distribution", "show", "--name", "default")
+    assert distribution["repository_version"] and distribution["pulp_labels"] == {"UpstreamPulp": created["pulp_href"].split("/")[-2]}
+    packages = pulp.json("python", "content", "list", "--repository-version", distribution["repository_version"], "--limit", "1000")
+    assert {p["filename"]: p["sha256"] for p in packages} == {p.name: checksums()[p.name] for p in primary.accepted + primary.refused}
+    tasks = pulp.json("task", "list", "--name", "pulpcore.app.tasks.replica.replicate_distributions")
+    assert tasks[0]["state"] == "completed" and tasks[0]["task_group"]

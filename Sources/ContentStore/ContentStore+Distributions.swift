@@ -6,25 +6,28 @@ extension ContentStore {
     public func createDistribution(name: String, basePath: String, target: DistributionTarget, labels: [String: String] = [:]) async throws -> Distribution {
         try Self.validate(basePath: basePath)
         guard !name.isEmpty else { throw StoreError(.invalid, "a distribution needs a name") }
-        return try await write { db in
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM distribution WHERE name = ?", arguments: [name]) != nil {
-                throw StoreError(.conflict, "a distribution named '\(name)' already exists")
-            }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM distribution WHERE base_path = ?", arguments: [basePath]) != nil {
-                throw StoreError(.conflict, "the base path '\(basePath)' is already served by another distribution")
-            }
-            let columns = try Self.targetColumns(db, target)
-            try db.execute(
-                sql: """
-                    INSERT INTO distribution (uuid, name, base_path, repository_id, repository_version_id, publication_id, labels, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [makeUUID(), name, basePath, columns.repository, columns.version, columns.publication, Labels.encode(labels), Timestamp.now().microseconds])
-            let id = db.lastInsertedRowID
-            let events = try Self.difference(db, from: nil, to: try Self.contentState(db, target: target))
-            try Self.appendJournal(db, distributionID: id, events: events)
-            return try Self.distribution(db, sql: "SELECT * FROM distribution WHERE id = ?", id)
+        return try await write { db in try Self.insertDistribution(db, name: name, basePath: basePath, target: target, labels: labels) }
+    }
+
+    /// Inserts a distribution and journals its initial content (the caller checked the base path).
+    static func insertDistribution(_ db: Database, name: String, basePath: String, target: DistributionTarget, labels: [String: String]) throws -> Distribution {
+        if try Row.fetchOne(db, sql: "SELECT 1 FROM distribution WHERE name = ?", arguments: [name]) != nil {
+            throw StoreError(.conflict, "a distribution named '\(name)' already exists")
         }
+        if try Row.fetchOne(db, sql: "SELECT 1 FROM distribution WHERE base_path = ?", arguments: [basePath]) != nil {
+            throw StoreError(.conflict, "the base path '\(basePath)' is already served by another distribution")
+        }
+        let columns = try Self.targetColumns(db, target)
+        try db.execute(
+            sql: """
+                INSERT INTO distribution (uuid, name, base_path, repository_id, repository_version_id, publication_id, labels, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [makeUUID(), name, basePath, columns.repository, columns.version, columns.publication, Labels.encode(labels), Timestamp.now().microseconds])
+        let id = db.lastInsertedRowID
+        let events = try Self.difference(db, from: nil, to: try Self.contentState(db, target: target))
+        try Self.appendJournal(db, distributionID: id, events: events)
+        return try Self.distribution(db, sql: "SELECT * FROM distribution WHERE id = ?", id)
     }
 
     /// Points a distribution at something else (and journals what it now shows differently),

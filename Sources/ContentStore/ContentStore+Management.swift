@@ -90,23 +90,25 @@ extension ContentStore {
     /// Removes a repository with its versions and publications; distributions that served any
     /// of them serve nothing from then on (as in Pulp).
     public func deleteRepository(id: Int64) async throws {
-        try await write { db in
-            _ = try Self.repository(db, id: id)
-            let versions = "SELECT id FROM repository_version WHERE repository_id = ?1"
-            let publications = "SELECT id FROM publication WHERE repository_version_id IN (\(versions))"
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM distribution WHERE repository_id = ?1 OR repository_version_id IN (\(versions))
-                        OR publication_id IN (\(publications))
-                    """,
-                arguments: [id])
-            {
-                try Self.retarget(db, Distribution(row: row), to: .none)
-            }
-            try db.execute(sql: "DELETE FROM publication WHERE repository_version_id IN (\(versions))", arguments: [id])
-            try db.execute(sql: "DELETE FROM repository WHERE id = ?", arguments: [id])
+        try await write { db in try Self.removeRepository(db, id: id) }
+    }
+
+    static func removeRepository(_ db: Database, id: Int64) throws {
+        _ = try Self.repository(db, id: id)
+        let versions = "SELECT id FROM repository_version WHERE repository_id = ?1"
+        let publications = "SELECT id FROM publication WHERE repository_version_id IN (\(versions))"
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM distribution WHERE repository_id = ?1 OR repository_version_id IN (\(versions))
+                    OR publication_id IN (\(publications))
+                """,
+            arguments: [id])
+        {
+            try Self.retarget(db, Distribution(row: row), to: .none)
         }
+        try db.execute(sql: "DELETE FROM publication WHERE repository_version_id IN (\(versions))", arguments: [id])
+        try db.execute(sql: "DELETE FROM repository WHERE id = ?", arguments: [id])
     }
 
     /// Changes a distribution: its name, base path, what it serves, its labels.

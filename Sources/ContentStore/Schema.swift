@@ -34,6 +34,9 @@ enum Schema {
         migrator.registerMigration("8: tasks, and what the management API shows of repositories, remotes and distributions") { db in
             try db.execute(sql: version8)
         }
+        migrator.registerMigration("9: upstream Pulps to replicate from") { db in
+            try db.execute(sql: version9)
+        }
         return migrator
     }
 
@@ -101,6 +104,23 @@ enum Schema {
         );
         CREATE INDEX task_by_state ON task (state);
         CREATE INDEX task_by_group ON task (task_group_id);
+        """
+
+    /// Version 9: the upstream Pulps (or Wheelhouses) replicated from. The definition is JSON
+    /// (read by the replication side). `marks` (JSON, distribution name → time) holds each
+    /// distribution's `no_content_change_since` as the last replication that succeeded saw it:
+    /// an equal value next time means unchanged, whatever the two machines' clocks say.
+    private static let version9 = """
+        CREATE TABLE upstream_pulp (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+            definition TEXT NOT NULL,
+            last_replication INTEGER,
+            marks TEXT NOT NULL DEFAULT '{}',
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER
+        );
         """
 
     /// Version 6 rebuilds the tables that hold digests, with CHECKs: a digest that is not hex

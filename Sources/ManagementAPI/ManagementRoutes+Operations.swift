@@ -46,6 +46,11 @@ extension ManagementRoutes {
                 list: { request, _ in try await listRemotes(request) }, create: { request, _ in try await createRemote(request) },
                 read: readRemote, update: updateRemote, delete: { _, context in try await deleteRemote(context) })
             + crud(
+                "upstream_pulps", .item(.upstreamPulp, parameter: "upstream_pulp_href"), list: .list(.upstreamPulp), filters: ListFilter.names,
+                created: 201, updated: 200, deleted: 204, list: { request, _ in try await listUpstreamPulps(request) },
+                create: { request, _ in try await createUpstreamPulp(request) }, read: readUpstreamPulp, update: updateUpstreamPulp,
+                delete: { _, context in try await deleteUpstreamPulp(context) })
+            + crud(
                 "distributions_python_pypi", distribution, list: .list(.distribution), filters: ListFilter.names + ListFilter.basePathNames,
                 created: 202, list: { request, _ in try await listDistributions(request) },
                 create: { request, _ in try await createDistribution(request) }, read: readDistribution, update: updateDistribution,
@@ -93,6 +98,10 @@ extension ManagementRoutes {
                 try await cancelTask(request, context)
             },
             Operation(
+                id: "upstream_pulps_replicate", method: .post, path: .item(.upstreamPulp, parameter: "upstream_pulp_href", suffix: "replicate/"),
+                bodies: json, responses: [202]
+            ) { request, context in try await replicate(request, context) },
+            Operation(
                 id: "task_groups_read", method: .get, path: .item(.taskGroup, parameter: "task_group_href"), query: Parameter.reading,
                 responses: [200]
             ) { request, context in try await readTaskGroup(request, context) },
@@ -101,8 +110,8 @@ extension ManagementRoutes {
 
     /// list, create, read, partial_update, update and delete for one kind of object.
     private func crud(
-        _ prefix: String, _ item: APIOperation.Path, list path: APIOperation.Path, filters: [String], created: Int,
-        list: @escaping APIOperation.Handler, create: @escaping APIOperation.Handler, read: @escaping APIOperation.Handler,
+        _ prefix: String, _ item: APIOperation.Path, list path: APIOperation.Path, filters: [String], created: Int, updated: Int = 202,
+        deleted: Int = 202, list: @escaping APIOperation.Handler, create: @escaping APIOperation.Handler, read: @escaping APIOperation.Handler,
         update: @escaping APIOperation.Handler, delete: @escaping APIOperation.Handler
     ) -> [APIOperation] {
         let bodies: [APIOperation.BodyType] = [.json, .form, .multipart]
@@ -110,9 +119,9 @@ extension ManagementRoutes {
             APIOperation(id: prefix + "_list", method: .get, path: path, query: APIOperation.Parameter.list(filters), responses: [200], handler: list),
             APIOperation(id: prefix + "_create", method: .post, path: path, bodies: bodies, responses: [created], handler: create),
             APIOperation(id: prefix + "_read", method: .get, path: item, query: APIOperation.Parameter.reading, responses: [200], handler: read),
-            APIOperation(id: prefix + "_partial_update", method: .patch, path: item, bodies: bodies, responses: [202], handler: update),
-            APIOperation(id: prefix + "_update", method: .put, path: item, bodies: bodies, responses: [202], handler: update),
-            APIOperation(id: prefix + "_delete", method: .delete, path: item, responses: [202], handler: delete),
+            APIOperation(id: prefix + "_partial_update", method: .patch, path: item, bodies: bodies, responses: [updated], handler: update),
+            APIOperation(id: prefix + "_update", method: .put, path: item, bodies: bodies, responses: [updated], handler: update),
+            APIOperation(id: prefix + "_delete", method: .delete, path: item, responses: [deleted], handler: delete),
         ]
     }
 }

@@ -77,19 +77,13 @@ extension ManagementRoutes {
         if let types = try fields.strings("package_types") { definition.packageTypes = types }
         if let platforms = try fields.strings("exclude_platforms") { definition.excludePlatforms = platforms }
         if let keep = try fields.integer("keep_latest_packages") { definition.keepLatestPackages = Int(clamping: keep) }
-        if let flag = try fields.bool("tls_validation") { definition.tlsValidation = flag }
         if let value = try fields.integer("download_concurrency") { definition.downloadConcurrency = Int(clamping: value) }
         if let value = try fields.integer("max_retries") { definition.maxRetries = Int(clamping: value) }
         if let value = try fields.integer("total_timeout") { definition.timeout = value }
-        if let text = try fields.nullableString("username") { definition.username = text }
-        if let text = try fields.nullableString("password") { definition.password = text }
         if let text = try fields.nullableString("proxy_url") { definition.proxyURL = text }
-        if let text = try fields.nullableString("ca_cert") { definition.caCert = text }
-        if let text = try fields.nullableString("client_cert") { definition.clientCert = text }
-        if let text = try fields.nullableString("client_key") { definition.clientKey = text }
-        for key in ["ca_cert", "client_cert", "client_key"] where (try fields.string(key))?.hasPrefix("-----BEGIN") == true {
-            throw APIFailure.field(key, "Give the path of a PEM file on the server; PEM text in the request is not accepted yet.")
-        }
+        try ConnectionFields(fields).apply(
+            to: &definition, username: \.username, password: \.password, caCert: \.caCert, clientCert: \.clientCert, clientKey: \.clientKey,
+            tlsValidation: \.tlsValidation)
         do {
             try definition.check()
         } catch {

@@ -33,13 +33,7 @@ struct SyncOptions: ParsableArguments {
     var targetPython: [String] = []
     @Option(help: "A platform tag whose dependencies to follow, such as linux_x86_64 (repeatable; default Linux, macOS and Windows).")
     var targetPlatform: [String] = []
-    @Option(help: "User name for the upstream (password from $WHEELHOUSE_UPSTREAM_PASSWORD or --password-file).")
-    var username: String?
-    @Option(help: "A file whose first line is the upstream's password (kept out of the process list, unlike an argument).")
-    var passwordFile: String?
-    /// Refused: an argument shows in `ps` to every user of the machine.
-    @Option(help: .hidden)
-    var password: String?
+    @OptionGroup var credentials: CredentialOptions
     @Option(help: "An HTTP proxy: http://[user:password@]host:port.")
     var proxyURL: String?
     @Option(help: "PEM file of certificate authorities to trust.")
@@ -85,8 +79,8 @@ struct SyncOptions: ParsableArguments {
         remote.withDependencies = withDependencies
         remote.targetPythons = targetPython
         remote.targetPlatforms = targetPlatform
-        remote.username = username
-        remote.password = try passwordFromFile() ?? ProcessInfo.processInfo.environment["WHEELHOUSE_UPSTREAM_PASSWORD"]
+        remote.username = credentials.username
+        remote.password = try credentials.resolvedPassword()
         remote.proxyURL = proxyURL
         remote.caCert = caCert
         remote.clientCert = clientCert
@@ -97,19 +91,6 @@ struct SyncOptions: ParsableArguments {
         remote.maxRetries = maxRetries
         try remote.check()  // every setting checked now, not at the first sync
         return remote
-    }
-
-    /// The password in `--password-file`, without its line ending.
-    private func passwordFromFile() throws -> String? {
-        if password != nil {
-            throw CommandFailure(
-                "--password would show the password to every user of this machine (in ps); put it in $WHEELHOUSE_UPSTREAM_PASSWORD or a file named by --password-file")
-        }
-        guard let passwordFile else { return nil }
-        guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-            throw CommandFailure("cannot read the password file \(passwordFile)")
-        }
-        return String(text.prefix { $0 != "\n" && $0 != "\r" })
     }
 
     /// `7d`, `12h`, `30m`, `45s` or plain seconds, up to 100 years.
