@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import requests
 
 from conftest import ROOT, Server, checksums, corpus_dir, run, tool
 
@@ -146,3 +147,31 @@ def test_upstream_pulp_create_and_replicate(pulp, primary):
     assert {p["filename"]: p["sha256"] for p in packages} == {p.name: checksums()[p.name] for p in primary.accepted + primary.refused}
     tasks = pulp.json("task", "list", "--name", "pulpcore.app.tasks.replica.replicate_distributions")
     assert tasks[0]["state"] == "completed" and tasks[0]["task_group"]
+
+
+def test_chunked_upload_and_orphan_cleanup(pulp):
+    pulp("python", "repository", "create", "--name", "chunked")
+    filename = "six-1.16.0.tar.gz"
+    size = (corpus_dir() / filename).stat().st_size
+    uploaded = pulp("python", "content", "upload", "--file", str(corpus_dir() / filename), "--relative-path", filename,
+                    "--repository", "chunked", "--chunk-size", "10000")
+    assert "Upload complete." in uploaded.stderr and size > 20000
+    content = json.loads(uploaded.stdout)
+    assert content["filename"] == filename and content["sha256"] == checksums()[filename] and content["size"] == size
+
+    # Content in no repository version is an orphan: a cleanup with no protection time removes
+    # it and its file, and leaves what a repository holds (old versions included, as in Pulp).
+    orphan = pulp.json("python", "content", "upload", "--file", str(corpus_dir() / "idna-3.10-py3-none-any.whl"), "--relative-path",
+                       "idna-3.10-py3-none-any.whl")
+    cleaned = pulp.json("orphan", "cleanup", "--protection-time", "0")
+    assert cleaned["state"] == "completed"
+    # The wheel and its PEP 658 metadata file.
+    assert {r["code"]: r["done"] for r in cleaned["progress_reports"]} == {"clean-up.content": 1, "clean-up.artifacts": 2}
+    assert pulp.json("python", "content", "list", "--sha256", orphan["sha256"]) == []
+    assert [c["filename"] for c in pulp.json("python", "content", "list")] == [filename]
+    # With Pulp's default protection time (a day), nothing recent is touched.
+    pulp.json("python", "content", "upload", "--file", str(corpus_dir() / "idna-3.10-py3-none-any.whl"), "--relative-path",
+              "idna-3.10-py3-none-any.whl")
+    protected = pulp.json("orphan", "cleanup")
+    assert {r["code"]: r["done"] for r in protected["progress_reports"]} == {"clean-up.content": 0, "clean-up.artifacts": 0}
+    assert len(pulp.json("python", "content", "list")) == 2

@@ -94,6 +94,9 @@ public struct BlobStore: Sendable {
         let fileSystem = FileSystem.shared
         if try await fileSystem.info(forFileAt: destination) != nil {
             try await fileSystem.removeItem(at: blob.path)
+            // Touched: orphan cleanup leaves files changed within its protection window, and
+            // these bytes are about to be named again.
+            _ = utimes(destination.string, nil)
             return destination
         }
         let directory = destination.removingLastComponent()
@@ -126,6 +129,17 @@ public struct BlobStore: Sendable {
         guard fsync(descriptor) == 0 else {
             throw StoreError(.io, "cannot flush \(path) to disk: \(String(cString: strerror(errno))); check the disk")
         }
+    }
+
+    /// Removes a stored file unless it changed after `cutoff` (stored or touched again since);
+    /// its size when removed.
+    func remove(sha256: SHA256Digest, unchangedSince cutoff: Timestamp) -> Int64? {
+        let target = path(for: sha256).string
+        var info = stat()
+        guard stat(target, &info) == 0 else { return nil }
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1000
+        guard modified < cutoff.microseconds, unlink(target) == 0 else { return nil }
+        return Int64(info.st_size)
     }
 
     /// Drops written bytes that will not be kept.

@@ -106,7 +106,7 @@ enum Schema {
         CREATE INDEX task_by_group ON task (task_group_id);
         """
 
-    /// Version 9: the upstream Pulps (or Wheelhouses) replicated from. The definition is JSON
+    /// Version 9: the upstream Pulps (or Wheelhouses) replicated from, and chunked uploads. The definition is JSON
     /// (read by the replication side). `marks` (JSON, distribution name → time) holds each
     /// distribution's `no_content_change_since` as the last replication that succeeded saw it:
     /// an equal value next time means unchanged, whatever the two machines' clocks say.
@@ -120,6 +120,21 @@ enum Schema {
             marks TEXT NOT NULL DEFAULT '{}',
             created_at INTEGER NOT NULL,
             updated_at INTEGER
+        );
+
+        -- Chunked uploads (the management API's uploads/): the chunks' bytes are files in
+        -- uploads/<uuid>/, named by offset, until the upload becomes content or is deleted.
+        CREATE TABLE upload (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL CHECK (size > 0),
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE upload_chunk (
+            upload_id INTEGER NOT NULL REFERENCES upload (id) ON DELETE CASCADE,
+            offset INTEGER NOT NULL CHECK (offset >= 0),
+            size INTEGER NOT NULL CHECK (size > 0),
+            PRIMARY KEY (upload_id, offset)
         );
         """
 

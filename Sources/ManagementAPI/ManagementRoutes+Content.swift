@@ -60,11 +60,7 @@ extension ManagementRoutes {
     /// already stored.
     func createPackage(_ request: Request) async throws -> Response {
         guard let boundary = request.headers[.contentType].flatMap(MultipartParser.boundary(fromContentType:)) else {
-            let fields = try await RequestFields.read(request)
-            if fields.has("upload") || fields.has("artifact") || fields.has("file_url") {
-                throw APIFailure.field("non_field_errors", "Creating content from an upload, an artifact or a file_url is not supported yet; send the file itself (multipart 'file').")
-            }
-            throw APIFailure.field("file", "This field is required: send the file as multipart/form-data.")
+            return try await createPackageFromUpload(request)
         }
         let form = try await UploadForm.receive(
             request.body, boundary: boundary, blobs: store.blobs, maximumFileSize: server.configuration.maximumUploadSize, filePart: "file")
@@ -88,6 +84,36 @@ extension ManagementRoutes {
         } catch {
             await store.blobs.discard(file.written)
             throw error
+        }
+    }
+
+    /// Content from a chunked upload (`upload`: its href), form-encoded or JSON; the upload is
+    /// used up.
+    private func createPackageFromUpload(_ request: Request) async throws -> Response {
+        let fields = try await RequestFields.read(request)
+        if fields.has("artifact") || fields.has("file_url") {
+            throw APIFailure.field("non_field_errors", "Creating content from an artifact or a file_url is not supported yet; send the file or an upload.")
+        }
+        guard let reference = try fields.string("upload") else {
+            throw APIFailure.field("file", "This field is required: send the file as multipart/form-data, or an upload's href.")
+        }
+        guard let uuid = Href.uuid(reference, of: .upload), let upload = try? await store.upload(uuid: uuid) else {
+            throw APIFailure.field("upload", "Invalid hyperlink - Object does not exist.")
+        }
+        let filename = try fields.requiredString("relative_path")
+        guard DistributionFilename.isSafe(filename) else {
+            throw APIFailure.field("relative_path", "'\(filename)' is not a distribution filename without a path.")
+        }
+        let repository = try await Self.reference(fields, "repository", .repository).asyncMap { uuid in
+            do { return try await store.repository(uuid: uuid) } catch { throw APIFailure.field("repository", "Invalid hyperlink - Object does not exist.") }
+        }
+        var resources: Set<String> = [Href.prn(.upload, upload.uuid)]
+        if let repository { resources.insert(Href.prn(.repository, repository.uuid)) }
+        return try await queuedTask("pulpcore.app.tasks.base.general_create", resources) { [store, repository] in
+            let blob = try await store.assemble(upload: upload.uuid)
+            let result = try await ingest(blob, filename: filename, into: repository, store: store)
+            try await store.deleteUpload(uuid: upload.uuid)
+            return result
         }
     }
 

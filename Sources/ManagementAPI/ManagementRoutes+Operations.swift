@@ -14,6 +14,7 @@ extension ManagementRoutes {
         let publication = Operation.Path.item(.publication, parameter: "python_python_publication_href")
         let package = Operation.Path.item(.package, parameter: "python_python_package_content_href")
         let task = Operation.Path.item(.task, parameter: "task_href")
+        let upload = Operation.Path.item(.upload, parameter: "upload_href")
         return [
             Operation(id: "status_read", method: .get, path: .fixed("status/"), responses: [200], secured: false) { request, _ in
                 try await status(request)
@@ -86,6 +87,20 @@ extension ManagementRoutes {
             ) { request, _ in try await createPackage(request) },
             Operation(id: "content_python_packages_read", method: .get, path: package, query: Parameter.reading, responses: [200]) {
                 request, context in try await readPackage(request, context)
+            },
+
+            Operation(id: "uploads_create", method: .post, path: .list(.upload), bodies: json, responses: [201]) { request, _ in
+                try await createUpload(request)
+            },
+            Operation(id: "uploads_read", method: .get, path: upload, query: Parameter.reading, responses: [200]) { _, context in
+                try await readUpload(context)
+            },
+            Operation(id: "uploads_update", method: .put, path: upload, headers: ["Content-Range"], bodies: [.multipart], responses: [200]) {
+                request, context in try await putChunk(request, context)
+            },
+            Operation(id: "uploads_delete", method: .delete, path: upload, responses: [204]) { _, context in try await deleteUpload(context) },
+            Operation(id: "orphans_cleanup_cleanup", method: .post, path: .fixed("orphans/cleanup/"), bodies: json, responses: [202]) { request, _ in
+                try await cleanUpOrphans(request)
             },
 
             Operation(id: "tasks_list", method: .get, path: .list(.task), query: Parameter.list(Self.taskFilters), responses: [200]) { request, _ in
