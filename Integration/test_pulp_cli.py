@@ -175,3 +175,17 @@ def test_chunked_upload_and_orphan_cleanup(pulp):
     protected = pulp.json("orphan", "cleanup")
     assert {r["code"]: r["done"] for r in protected["progress_reports"]} == {"clean-up.content": 0, "clean-up.artifacts": 0}
     assert len(pulp.json("python", "content", "list")) == 2
+
+
+def test_named_users_manage_and_a_deleted_one_cannot(pulp, workdir):
+    password = workdir / "operator-password"
+    password.write_text("operator-secret\n")
+    pulp.server.cli("user", "create", "operator", "--password-file", str(password))
+    env = dict(os.environ, XDG_CACHE_HOME=str(pulp.cache))
+    as_operator = [str(pulp.binary), "--base-url", pulp.server.url, "--username", "operator", "--password", "operator-secret"]
+    created = subprocess.run(as_operator + ["python", "repository", "create", "--name", "by-operator"], capture_output=True, text=True, env=env)
+    assert created.returncode == 0, created.stderr
+    assert [u["username"] for u in json.loads(pulp.server.cli("user", "list", "--json").stdout)] == ["admin", "operator"]
+    pulp.server.cli("user", "delete", "operator")
+    refused = subprocess.run(as_operator + ["python", "repository", "list"], capture_output=True, text=True, env=env)
+    assert refused.returncode == 1 and "Authentication failed" in refused.stderr, refused.stderr

@@ -1,4 +1,4 @@
-import PythonPackaging
+public import PythonPackaging
 import Crypto
 import CryptoExtras
 import Digests
@@ -42,6 +42,18 @@ extension ContentStore {
                 arguments: [username, hash, Hex.encode(salt), Self.passwordRounds, Timestamp.now().microseconds])
         }
     }
+
+    /// The accounts' user names and when each was made, by name.
+    public func accounts() async throws -> [(username: String, createdAt: Timestamp)] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT username, created_at FROM account ORDER BY username").map {
+                ($0["username"], Timestamp(microseconds: $0["created_at"]))
+            }
+        }
+    }
+
+    /// A new random password, for an account made without one.
+    public static func newPassword() -> String { generatePassword() }
 
     /// Removes the account if it exists (a revoked upload token).
     public func removeAccount(username: String) async throws {
