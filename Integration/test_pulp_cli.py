@@ -89,6 +89,9 @@ def test_upload_publish_distribute_and_pip_installs(pulp, workdir):
     assert sorted(c["filename"] for c in listed) == sorted(files)
     wheels = pulp.json("python", "content", "list", "--packagetype", "bdist_wheel")
     assert [c["filename"] for c in wheels] == [files[0]]
+    artifacts = pulp.json("artifact", "list", "--sha256", checksums()[files[0]])
+    assert [a["size"] for a in artifacts] == [(corpus_dir() / files[0]).stat().st_size]
+    assert pulp.json("artifact", "show", "--href", wheels[0]["artifact"])["sha256"] == checksums()[files[0]]
     # The same bytes again: the package already stored, and no new version.
     again = pulp.json("python", "content", "upload", "--file", str(corpus_dir() / files[0]), "--relative-path", files[0], "--repository", "uploads")
     assert again["pulp_href"] == wheels[0]["pulp_href"]

@@ -111,3 +111,40 @@ extension ContentStore {
         }
     }
 }
+
+/// A stored file as the management API lists artifacts.
+public struct StoredArtifact: Sendable, Hashable {
+    public let sha256: SHA256Digest
+    public let size: Int64
+    public let md5: String
+    public let createdAt: Timestamp
+}
+
+extension ContentStore {
+    /// A page of stored files (all, or the one with `sha256`), oldest first, and how many in all.
+    public func artifacts(sha256: SHA256Digest?, offset: Int, limit: Int) async throws -> (count: Int, artifacts: [StoredArtifact]) {
+        try await read { db in
+            let condition = "WHERE (?1 IS NULL OR sha256 = ?1)"
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM artifact \(condition)", arguments: [sha256?.hex]) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM artifact \(condition) ORDER BY created_at, sha256 LIMIT ?2 OFFSET ?3", arguments: [sha256?.hex, limit, offset])
+            return (count, rows.compactMap(Self.artifact))
+        }
+    }
+
+    /// The stored file whose sha256 starts with these 32 hexadecimal digits, or `notFound`.
+    public func artifact(prefix: String) async throws -> StoredArtifact {
+        try await read { db in
+            guard prefix.count == 32, prefix.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM artifact WHERE sha256 >= ? ORDER BY sha256 LIMIT 1", arguments: [prefix]),
+                let artifact = Self.artifact(row), artifact.sha256.hex.hasPrefix(prefix)
+            else { throw StoreError(.notFound, "No Artifact matches the given query.") }
+            return artifact
+        }
+    }
+
+    private static func artifact(_ row: Row) -> StoredArtifact? {
+        guard let sha256 = SHA256Digest(hex: row["sha256"] as String) else { return nil }
+        return StoredArtifact(sha256: sha256, size: row["size"], md5: row["md5"], createdAt: Timestamp(microseconds: row["created_at"]))
+    }
+}

@@ -15,6 +15,7 @@ enum Href {
         case taskGroup = "task-groups/"
         case upload = "uploads/"
         case upstreamPulp = "upstream-pulps/"
+        case artifact = "artifacts/"
 
         var prnType: String {
             switch self {
@@ -27,6 +28,7 @@ enum Href {
             case .taskGroup: "core.taskgroup"
             case .upload: "core.upload"
             case .upstreamPulp: "core.upstreampulp"
+            case .artifact: "core.artifact"
             }
         }
 

@@ -89,6 +89,12 @@ extension ManagementRoutes {
                 request, context in try await readPackage(request, context)
             },
 
+            Operation(id: "artifacts_list", method: .get, path: .list(.artifact), query: Parameter.list(Self.artifactFilters), responses: [200]) {
+                request, _ in try await listArtifacts(request)
+            },
+            Operation(
+                id: "artifacts_read", method: .get, path: .item(.artifact, parameter: "artifact_href"), query: Parameter.reading, responses: [200]
+            ) { request, context in try await readArtifact(request, context) },
             Operation(id: "uploads_create", method: .post, path: .list(.upload), bodies: json, responses: [201]) { request, _ in
                 try await createUpload(request)
             },

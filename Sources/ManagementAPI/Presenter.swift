@@ -137,7 +137,7 @@ struct Presenter: Sendable {
         return .object(
             header(.package, package.uuid, created: package.uploadTime, updated: nil) + [
                 ("pulp_labels", .object([])), ("vuln_report", .null),
-                ("artifact", package.keepFetched ? .string(Href.root + "artifacts/" + artifactID(package.sha256) + "/") : .null),
+                ("artifact", package.keepFetched ? .string(Href.of(.artifact, artifactID(package.sha256))) : .null),
                 ("author", text("author")), ("author_email", text("author_email")), ("description", text("description")),
                 ("home_page", text("home_page")), ("keywords", text("keywords")), ("license", text("license")),
                 ("metadata_version", text("metadata_version")), ("name", .string(package.name)), ("platform", text("platform")),
