@@ -92,7 +92,8 @@ def test_three_tiers_follow_the_centre(workdir):
         assert first["switched"] and sorted(s["distribution"] for s in first["synced"]) == ["default", "tools"]
         assert all(s["bytes_downloaded"] == 0 for s in first["synced"])
         regional = Server(workdir / "regional")
-        second = replicate(workdir / "edge", regional.url)
+        # The replicas carry the centre's labels: the edge selects by them too.
+        second = replicate(workdir / "edge", regional.url, "--select", "tier=edge")
         assert sorted(s["distribution"] for s in second["synced"]) == ["default", "tools"]
         edge = Server(workdir / "edge")
         assert served(edge, "default") == expected(FIRST)
@@ -102,7 +103,7 @@ def test_three_tiers_follow_the_centre(workdir):
         run(tool("pip"), "install", "--no-cache-dir", "--target", target, "--index-url", edge.index("default"), "six==1.16.0")
 
         # No change: the list only, for each tier.
-        quiet = replicate(workdir / "edge", regional.url)
+        quiet = replicate(workdir / "edge", regional.url, "--select", "tier=edge")
         assert quiet["synced"] == [] and sorted(quiet["unchanged"]) == ["default", "tools"] and quiet["upstream_requests"] == 1
 
         # A change at the centre reaches the edge after a run of each tier.
@@ -111,7 +112,7 @@ def test_three_tiers_follow_the_centre(workdir):
         assert [s["distribution"] for s in replicate(workdir / "regional", central.url, "--select", "tier=edge",
                                                       "--policy", "on_demand")["synced"]] == ["default"]
         time.sleep(1.1)
-        assert [s["distribution"] for s in replicate(workdir / "edge", regional.url)["synced"]] == ["default"]
+        assert [s["distribution"] for s in replicate(workdir / "edge", regional.url, "--select", "tier=edge")["synced"]] == ["default"]
         assert served(edge, "default") == expected(FIRST + [ADDED])
 
         # Deleted upstream: the labeled policy removes the replica, with its repository.

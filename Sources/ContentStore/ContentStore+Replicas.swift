@@ -34,6 +34,7 @@ public struct ReplicaSwitch: Sendable {
         public let name: String
         public let basePath: String
         public let versionID: Int64
+        /// The upstream's labels and the replica marker: they replace the local ones.
         public let labels: [String: String]
 
         public init(name: String, basePath: String, versionID: Int64, labels: [String: String]) {
@@ -138,7 +139,7 @@ extension ContentStore {
                     try Self.retarget(db, current, to: .repositoryVersion(entry.versionID))
                     try db.execute(
                         sql: "UPDATE distribution SET labels = ?, updated_at = ? WHERE id = ?",
-                        arguments: [Labels.encode(current.labels.merging(entry.labels) { $1 }), Timestamp.now().microseconds, current.id])
+                        arguments: [Labels.encode(entry.labels), Timestamp.now().microseconds, current.id])
                 } else {
                     _ = try Self.insertDistribution(db, name: entry.name, basePath: entry.basePath, target: .repositoryVersion(entry.versionID), labels: entry.labels)
                 }

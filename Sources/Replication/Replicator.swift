@@ -69,7 +69,9 @@ public struct Replicator: Sendable {
                 report.synced.append((distribution.name, sync))
                 report.requests += sync.upstreamRequests
                 change.entries.append(
-                    .init(name: distribution.name, basePath: distribution.basePath, versionID: versionID, labels: [marker.key: marker.value]))
+                    .init(
+                        name: distribution.name, basePath: distribution.basePath, versionID: versionID,
+                        labels: distribution.labels.merging([marker.key: marker.value]) { $1 }))
             case .failure(let error):
                 report.failures[distribution.name] = Self.describe(error)
             }

@@ -12,13 +12,18 @@ public struct UpstreamDistribution: Sendable, Hashable {
     public let servesContent: Bool
     /// When its content last changed, by the upstream's clock.
     public let noContentChangeSince: Timestamp?
+    /// Its `pulp_labels` (the replica carries them, so that a tier below selects by them too).
+    public let labels: [String: String]
 
-    public init(name: String, basePath: String, baseURL: String, servesContent: Bool, noContentChangeSince: Timestamp?) {
+    public init(
+        name: String, basePath: String, baseURL: String, servesContent: Bool, noContentChangeSince: Timestamp?, labels: [String: String] = [:]
+    ) {
         self.name = name
         self.basePath = basePath
         self.baseURL = baseURL
         self.servesContent = servesContent
         self.noContentChangeSince = noContentChangeSince
+        self.labels = labels
     }
 
     /// A page of the upstream's list: its distributions, how many it has in all, and the next
@@ -33,6 +38,7 @@ public struct UpstreamDistribution: Sendable, Hashable {
                 let publication: String?
                 let repository_version: String?
                 let no_content_change_since: String?
+                let pulp_labels: [String: String]?
             }
             let count: Int
             let next: String?
@@ -55,7 +61,7 @@ public struct UpstreamDistribution: Sendable, Hashable {
             distributions.append(
                 UpstreamDistribution(
                     name: name, basePath: basePath, baseURL: baseURL.hasSuffix("/") ? baseURL : baseURL + "/", servesContent: serves,
-                    noContentChangeSince: entry.no_content_change_since.flatMap(Timestamp.init(iso8601:))))
+                    noContentChangeSince: entry.no_content_change_since.flatMap(Timestamp.init(iso8601:)), labels: entry.pulp_labels ?? [:]))
         }
         var next: String?
         if let link = listing.next {
