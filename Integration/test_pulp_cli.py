@@ -162,6 +162,13 @@ def test_chunked_upload_and_orphan_cleanup(pulp):
     content = json.loads(uploaded.stdout)
     assert content["filename"] == filename and content["sha256"] == checksums()[filename] and content["size"] == size
 
+    # Content from a stored artifact (pulp-cli finds it by sha256), into another repository.
+    pulp("python", "repository", "create", "--name", "from-artifact")
+    again = pulp.json("python", "content", "create", "--sha256", checksums()[filename], "--relative-path", filename,
+                      "--repository", "from-artifact")
+    assert again["pulp_href"] == content["pulp_href"]
+    assert [c["filename"] for c in pulp.json("python", "repository", "content", "list", "--repository", "from-artifact")] == [filename]
+
     # Content in no repository version is an orphan: a cleanup with no protection time removes
     # it and its file, and leaves what a repository holds (old versions included, as in Pulp).
     orphan = pulp.json("python", "content", "upload", "--file", str(corpus_dir() / "idna-3.10-py3-none-any.whl"), "--relative-path",

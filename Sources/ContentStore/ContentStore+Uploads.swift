@@ -90,6 +90,20 @@ extension ContentStore {
         }
     }
 
+    /// A stored file's bytes written again as a new blob (to become content under a name).
+    public func copyStoredFile(sha256: SHA256Digest) async throws -> WrittenBlob {
+        let writer = try await blobs.makeWriter()
+        do {
+            try await FileSystem.shared.withFileHandle(forReadingAt: blobs.path(for: sha256)) { handle in
+                for try await piece in handle.readChunks(chunkLength: .mebibytes(1)) { try await writer.write(piece) }
+            }
+            return try await writer.finish()
+        } catch {
+            await writer.abandon()
+            throw StoreError(.notFound, "the file with sha256 \(sha256) is not stored here")
+        }
+    }
+
     /// Removes an upload and its chunks.
     public func deleteUpload(uuid: String) async throws {
         try await write { db in

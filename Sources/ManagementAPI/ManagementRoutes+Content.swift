@@ -87,18 +87,26 @@ extension ManagementRoutes {
         }
     }
 
-    /// Content from a chunked upload (`upload`: its href), form-encoded or JSON; the upload is
-    /// used up.
+    /// Content from a chunked upload (`upload`: its href, used up) or a stored file
+    /// (`artifact`), form-encoded or JSON.
     private func createPackageFromUpload(_ request: Request) async throws -> Response {
         let fields = try await RequestFields.read(request)
-        if fields.has("artifact") || fields.has("file_url") {
-            throw APIFailure.field("non_field_errors", "Creating content from an artifact or a file_url is not supported yet; send the file or an upload.")
+        if fields.has("file_url") {
+            throw APIFailure.field("file_url", "Creating content from a file_url is not supported yet; send the file, an upload or an artifact.")
         }
-        guard let reference = try fields.string("upload") else {
-            throw APIFailure.field("file", "This field is required: send the file as multipart/form-data, or an upload's href.")
-        }
-        guard let uuid = Href.uuid(reference, of: .upload), let upload = try? await store.upload(uuid: uuid) else {
-            throw APIFailure.field("upload", "Invalid hyperlink - Object does not exist.")
+        var upload: StoredUpload?
+        var artifact: StoredArtifact?
+        if let reference = try fields.string("upload") {
+            guard let uuid = Href.uuid(reference, of: .upload), let found = try? await store.upload(uuid: uuid) else {
+                throw APIFailure.field("upload", "Invalid hyperlink - Object does not exist.")
+            }
+            upload = found
+        } else if let reference = try fields.string("artifact") {
+            guard let uuid = Href.uuid(reference, of: .artifact), let found = try? await store.artifact(prefix: uuid.replacingOccurrences(of: "-", with: ""))
+            else { throw APIFailure.field("artifact", "Invalid hyperlink - Object does not exist.") }
+            artifact = found
+        } else {
+            throw APIFailure.field("file", "This field is required: send the file as multipart/form-data, an upload's href or an artifact's.")
         }
         let filename = try fields.requiredString("relative_path")
         guard DistributionFilename.isSafe(filename) else {
@@ -107,13 +115,16 @@ extension ManagementRoutes {
         let repository = try await Self.reference(fields, "repository", .repository).asyncMap { uuid in
             do { return try await store.repository(uuid: uuid) } catch { throw APIFailure.field("repository", "Invalid hyperlink - Object does not exist.") }
         }
-        var resources: Set<String> = [Href.prn(.upload, upload.uuid)]
+        var resources = Set(upload.map { [Href.prn(.upload, $0.uuid)] } ?? [])
         if let repository { resources.insert(Href.prn(.repository, repository.uuid)) }
-        return try await queuedTask("pulpcore.app.tasks.base.general_create", resources) { [store, repository] in
-            let blob = try await store.assemble(upload: upload.uuid)
-            let result = try await ingest(blob, filename: filename, into: repository, store: store)
-            try await store.deleteUpload(uuid: upload.uuid)
-            return result
+        return try await queuedTask("pulpcore.app.tasks.base.general_create", resources) { [store, repository, upload, artifact] in
+            if let upload {
+                let result = try await ingest(try await store.assemble(upload: upload.uuid), filename: filename, into: repository, store: store)
+                try await store.deleteUpload(uuid: upload.uuid)
+                return result
+            }
+            guard let artifact else { throw TaskFailure("nothing to create the content from") }
+            return try await ingest(try await store.copyStoredFile(sha256: artifact.sha256), filename: filename, into: repository, store: store)
         }
     }
 
