@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "ManagementAPITests",
             dependencies: [
-                "ManagementAPI", "IndexServer", "ContentStore", "PythonPackaging", "TestSupport",
+                "ManagementAPI", "IndexServer", "ContentStore", "PythonPackaging", "Digests", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -203,3 +204,52 @@ def upload_corpus(server: Server) -> tuple[list[Path], list[Path]]:
         response = post_like_twine(server, path)
         assert response.status_code == 200, f"{path.name}: {response.status_code} {response.text}"
     return accepted, refused
+
+
+@pytest.fixture(scope="session")
+def attestation_assets(tmp_path_factory) -> Path:
+    """Real PEP 740 attestations and provenance (Sigstore-signed for PyPI Trusted Publishers)
+    beside the distributions they are about: the test assets of the pypi-attestations sdist
+    on PyPI."""
+    where = tmp_path_factory.mktemp("attestations")
+    run(tool("pip"), "download", "--quiet", "--no-deps", "--no-binary", ":all:", "--disable-pip-version-check", "-d", where,
+        "pypi-attestations==0.0.31")
+    (sdist,) = where.glob("pypi_attestations-*.tar.gz")
+    out = where / "assets"
+    out.mkdir()
+    with tarfile.open(sdist) as archive:
+        for member in archive.getmembers():
+            if member.isfile() and "/test/assets/" in member.name:
+                (out / Path(member.name).name).write_bytes(archive.extractfile(member).read())
+    return out
+
+
+def add_provenance(server: Server, dist: Path, provenance: bytes, to_repository: bool) -> str:
+    """Creates (or finds) the package for `dist` and gives it `provenance` through the
+    management API, as pulp-cli's `content upload` and `content --type provenance create` do;
+    with `to_repository`, adds it to the `default` repository. The package's href."""
+    api = f"{server.url}/pulp/api/v3/"
+    auth = ("admin", Server.PASSWORD)
+
+    def finished(response: requests.Response) -> dict:
+        assert response.status_code == 202, response.text
+        for _ in range(400):
+            task = requests.get(server.url + response.json()["task"], auth=auth).json()
+            if task["state"] in ("completed", "failed", "canceled"):
+                return task
+            time.sleep(0.025)
+        raise AssertionError("the task did not finish")
+
+    created = finished(requests.post(f"{api}content/python/packages/", auth=auth, files={"file": (dist.name, dist.read_bytes())},
+                                     data={"relative_path": dist.name}))
+    assert created["state"] == "completed", created
+    package = next(href for href in created["created_resources"] if "/content/python/packages/" in href)
+    if not requests.get(server.url + package, auth=auth).json()["provenance"]:
+        task = finished(requests.post(f"{api}content/python/provenance/", auth=auth, files={"file": ("provenance.json", provenance)},
+                                      data={"package": package}))
+        assert task["state"] == "completed", task
+    if to_repository:
+        repository = requests.get(f"{api}repositories/python/python/", params={"name": "default"}, auth=auth).json()["results"][0]
+        task = finished(requests.post(f"{server.url}{repository['pulp_href']}modify/", auth=auth, json={"add_content_units": [package]}))
+        assert task["state"] == "completed", task
+    return package

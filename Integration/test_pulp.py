@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT, Server, binary, checksums, corpus_dir, run, tool, twine_upload, upload_corpus
+from conftest import ROOT, Server, add_provenance, binary, checksums, corpus_dir, run, tool, twine_upload, upload_corpus
 from pulp.pulp_client import PulpClient
 
 HARNESS = ROOT / "Integration" / "pulp" / "harness"
@@ -169,6 +169,30 @@ def test_pulp_syncs_from_wheelhouse(pulp, workdir):
         expected = {name for name in checksums() if name.split("-")[0] in {"six", "idna", "requests"}}
         assert {p["filename"] for p in packages} == expected
         assert all(p["sha256"] == checksums()[p["filename"]] for p in packages)
+    finally:
+        primary.stop()
+
+
+def test_pulp_syncs_provenance_from_wheelhouse(pulp, workdir, attestation_assets):
+    """A stock pulp_python remote with `provenance: true` reads PEP 691's `provenance` key and
+    Wheelhouse's Integrity API, and validates the document with pypi-attestations' model."""
+    primary = Server(workdir / "primary")
+    try:
+        sdist = attestation_assets / "pypi_attestations-0.0.19.tar.gz"
+        original = json.loads((attestation_assets / "pypi_attestations-0.0.19.tar.gz.provenance").read_bytes())
+        add_provenance(primary, sdist, json.dumps(original).encode(), to_repository=True)
+        remote = pulp.post("remotes/python/python/", json={
+            "name": "provenance-from-wheelhouse", "url": f"{primary.url}/pypi/default/", "includes": ["pypi-attestations"],
+            "policy": "immediate", "provenance": True})
+        repo = pulp.create_repository("provenance-from-wheelhouse")
+        pulp.wait_task(pulp.post(repo["pulp_href"] + "sync/", json={"remote": remote["pulp_href"]}))
+        (package,) = pulp.packages(pulp.latest_version(repo))
+        assert package["filename"] == sdist.name
+        provenances = pulp.list("content/python/provenance/", repository_version=pulp.latest_version(repo))
+        assert len(provenances) == 1
+        synced = provenances[0]["provenance"]
+        assert [b["publisher"]["kind"] for b in synced["attestation_bundles"]] == ["GitHub"]
+        assert synced["attestation_bundles"][0]["attestations"][0]["envelope"] == original["attestation_bundles"][0]["attestations"][0]["envelope"]
     finally:
         primary.stop()
 

@@ -199,3 +199,27 @@ def test_named_users_manage_and_a_deleted_one_cannot(pulp, workdir):
     pulp.server.cli("user", "delete", "operator")
     refused = subprocess.run(as_operator + ["python", "repository", "list"], capture_output=True, text=True, env=env)
     assert refused.returncode == 1 and "Authentication failed" in refused.stderr, refused.stderr
+
+
+def test_attestations_and_provenance_through_pulp_cli(pulp, workdir, attestation_assets):
+    """`content upload --attestation` (real attestations, from PyPI's Trusted Publishers) and
+    `content --type provenance create/list` for PyPI's own provenance object; a provenance
+    about other bytes is refused with the reason."""
+    gitlab = attestation_assets / "gitlab_oidc_project-0.0.3.tar.gz"
+    uploaded = pulp.json("python", "content", "upload", "--file", str(gitlab), "--relative-path", gitlab.name,
+                         "--attestation", f"@{gitlab}.publish.attestation", "--repository", "default")
+    assert uploaded["filename"] == gitlab.name and uploaded["provenance"].startswith("prn:python.packageprovenance:")
+
+    sdist = attestation_assets / "pypi_attestations-0.0.19.tar.gz"
+    package = pulp.json("python", "content", "upload", "--file", str(sdist), "--relative-path", sdist.name)
+    assert package["provenance"] is None
+    wrong = pulp("python", "content", "--type", "provenance", "create", "--package", uploaded["sha256"],
+                 "--file", f"{sdist}.provenance", check=False)
+    assert wrong.returncode != 0 and "an attestation is for a file with sha256" in wrong.stderr
+    created = pulp.json("python", "content", "--type", "provenance", "create", "--package", package["sha256"], "--file", f"{sdist}.provenance")
+    assert created["package"] == package["pulp_href"]
+    assert created["provenance"] == json.loads((attestation_assets / f"{sdist.name}.provenance").read_bytes())
+    listed = pulp.json("python", "content", "--type", "provenance", "list", "--package", package["sha256"])
+    assert [p["pulp_href"] for p in listed] == [created["pulp_href"]]
+    assert len(pulp.json("python", "content", "--type", "provenance", "list")) == 2
+    assert pulp.json("python", "content", "show", "--href", package["pulp_href"])["provenance"] == created["prn"]

@@ -44,7 +44,8 @@ extension ContentStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.*, y.reason AS yank_reason, y.package_id IS NOT NULL AS yanked FROM repository_content rc
+                    SELECT p.*, y.reason AS yank_reason, y.package_id IS NOT NULL AS yanked,
+                        EXISTS (SELECT 1 FROM provenance v WHERE v.package_id = p.id) AS has_provenance FROM repository_content rc
                     JOIN package p ON p.id = rc.package_id
                     LEFT JOIN package_yank y ON y.repository_id = rc.repository_id AND y.package_id = p.id
                         AND y.version_added <= ?2 AND (y.version_removed IS NULL OR y.version_removed > ?2)
@@ -57,7 +58,9 @@ extension ContentStore {
             let (status, reason) = try Self.status(db, of: normalized, repositoryID: repositoryID, version: version)
             // PEP 792: a quarantined project's page stays, with its status, but offers no files.
             let files = status.offersFiles
-                ? rows.map { row in PackageInVersion(package: Package(row: row), yanked: row["yanked"], yankedReason: row["yank_reason"]) } : []
+                ? rows.map { row in
+                    PackageInVersion(package: Package(row: row), yanked: row["yanked"], yankedReason: row["yank_reason"], hasProvenance: row["has_provenance"])
+                } : []
             let serial = try Int64.fetchOne(
                 db, sql: "SELECT max(serial) FROM journal WHERE distribution_id = ? AND project = ?", arguments: [content.distribution.id, normalized]) ?? 0
             let newest = rows.max { (a: Row, b: Row) in (a["upload_time"] as Int64) < (b["upload_time"] as Int64) }!
@@ -102,12 +105,16 @@ extension ContentStore {
         }
     }
 
-    /// Adds uploaded packages as a new version, checking in the same transaction that their
-    /// projects take uploads, so that a status another process set meanwhile is honoured.
+    /// Adds uploaded packages (and their provenance) as a new version, checking in the same
+    /// transaction that their projects take uploads, so that a status another process set
+    /// meanwhile is honoured.
     @discardableResult
-    public func addUploads(_ packages: [Package], repositoryID: Int64) async throws -> RepositoryVersion? {
+    public func addUploads(
+        _ packages: [Package], repositoryID: Int64, provenances: [(packageID: Int64, provenance: Provenance)] = []
+    ) async throws -> RepositoryVersion? {
         try await write { db in
             for project in Set(packages.map(\.nameNormalized)).sorted() { try Self.checkAcceptsUploads(db, project, repositoryID: repositoryID) }
+            try Self.recordProvenance(db, provenances)
             return try Self.modify(db, repositoryID: repositoryID, changes: ContentChanges(add: packages.map(\.id)))
         }
     }

@@ -59,6 +59,8 @@ public struct PackageInVersion: Sendable, Hashable {
     public let package: Package
     public let yanked: Bool
     public let yankedReason: String?
+    /// Whether the package has a PEP 740 provenance (read only where pages need it).
+    public var hasProvenance = false
 }
 
 /// A publication: a repository version made servable.

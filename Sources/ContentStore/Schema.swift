@@ -37,6 +37,9 @@ enum Schema {
         migrator.registerMigration("9: upstream Pulps to replicate from") { db in
             try db.execute(sql: version9)
         }
+        migrator.registerMigration("10: PEP 740 provenance of packages") { db in
+            try db.execute(sql: version10)
+        }
         return migrator
     }
 
@@ -104,6 +107,19 @@ enum Schema {
         );
         CREATE INDEX task_by_state ON task (state);
         CREATE INDEX task_by_group ON task (task_group_id);
+        """
+
+    /// Version 10: a package's PEP 740 provenance, as the bytes it came as. It belongs to the
+    /// package (the same file has the same attestations in every repository) and goes with it.
+    private static let version10 = """
+        CREATE TABLE provenance (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            package_id INTEGER NOT NULL UNIQUE REFERENCES package (id) ON DELETE CASCADE,
+            document BLOB NOT NULL,
+            sha256 TEXT NOT NULL CHECK \(isDigest("sha256")),
+            created_at INTEGER NOT NULL
+        );
         """
 
     /// Version 9: the upstream Pulps (or Wheelhouses) replicated from, and chunked uploads. The definition is JSON

@@ -21,12 +21,7 @@ package struct BasicAuthenticator: Sendable {
 
     /// The user name a request signs in as.
     package func authenticate(_ request: Request, from address: String) async throws -> String {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
-            let decoded = Base64.decode(String(header.dropFirst(6)).trimmingSpaces()),
-            let text = String(validating: decoded, as: UTF8.self), let colon = text.firstIndex(of: ":")
-        else { throw SignInFailure.missing }
-        let username = String(text[..<colon])
-        let password = String(text[text.index(after: colon)...])
+        guard let (username, password) = Self.credentials(in: request) else { throw SignInFailure.missing }
         // Counted per address and user name: guessing one account's password from an address
         // (or from behind a proxy that many share) locks out that account there, not everyone.
         let attempt = address + "\u{0}" + username
@@ -37,5 +32,14 @@ package struct BasicAuthenticator: Sendable {
         }
         throttle.succeeded(attempt)
         return username
+    }
+
+    /// The user name and password of an `Authorization: Basic …` header, unchecked.
+    package static func credentials(in request: Request) -> (username: String, password: String)? {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
+            let decoded = Base64.decode(String(header.dropFirst(6)).trimmingSpaces()),
+            let text = String(validating: decoded, as: UTF8.self), let colon = text.firstIndex(of: ":")
+        else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 }

@@ -68,6 +68,12 @@ final class DistributionPages: Sendable {
     /// Where a file is downloaded from: PyPI's layout, by sha256 (`/packages/ab/cd/ef…/name`),
     /// which mirrors such as bandersnatch expect.
     func fileURL(_ package: Package) -> String { PageTemplate.origin + FileLocation.path(sha256: package.sha256, filename: package.filename) }
+
+    /// Where a file's PEP 740 provenance is served: pulp_python's Integrity API path.
+    func provenanceURL(_ package: Package) -> String {
+        PageTemplate.origin + "/pypi/" + URLPath.escape(content.distribution.basePath) + "/integrity/" + URLPath.escape(package.nameNormalized) + "/"
+            + URLPath.escape(package.version) + "/" + URLPath.escape(package.filename) + "/provenance/"
+    }
 }
 
 /// One project's pages in a distribution.
@@ -163,7 +169,7 @@ extension DistributionPages {
     func projectPages(_ normalized: String, store: ContentStore) async throws -> ProjectPages? {
         if let cached = projects.withLock({ $0[normalized] }) { return cached }
         guard let project = try await store.project(normalized, in: content) else { return nil }
-        let page = SimpleProjectPage(project, fileURL: fileURL)
+        let page = SimpleProjectPage(project, fileURL: fileURL, provenanceURL: provenanceURL)
         let rendered = ProjectPages(project: project, html: PageTemplate(page.html()), json: PageTemplate(page.json()))
         // Only projects that exist are remembered: names made up by clients must not grow the cache.
         projects.withLock { $0[normalized] = rendered }
@@ -181,14 +187,14 @@ extension DistributionPages {
 
 extension SimpleProjectPage {
     /// The page for a project as a distribution serves it.
-    init(_ project: ServedProject, fileURL: (Package) -> String) {
+    init(_ project: ServedProject, fileURL: (Package) -> String, provenanceURL: (Package) -> String) {
         let files = project.files.map { entry in
             SimpleFile(
                 filename: entry.package.filename, url: fileURL(entry.package), sha256: entry.package.sha256,
                 requiresPython: entry.package.requiresPython.flatMap { $0.isEmpty ? nil : $0 },
                 coreMetadataSHA256: entry.package.metadataSHA256,
                 yanked: entry.yanked ? .yanked(reason: entry.yankedReason) : .notYanked, size: entry.package.size,
-                uploadTime: entry.package.uploadTime.iso8601)
+                uploadTime: entry.package.uploadTime.iso8601, provenanceURL: entry.hasProvenance ? provenanceURL(entry.package) : nil)
         }
         self.init(
             name: project.name, files: files, versions: VersionList.sorted(project.files.map(\.package.version)), lastSerial: project.lastSerial,

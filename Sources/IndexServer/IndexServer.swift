@@ -77,6 +77,9 @@ struct Routes: Sendable {
         router.get("pypi/{base}/pypi/{project}/{version}/json") { request, context in
             try await projectJSON(request, context, version: Routes.parameter(context, "version"))
         }
+        router.get("pypi/{base}/integrity/{project}/{version}/{filename}/provenance") { request, context in
+            try await provenance(request, context)
+        }
         router.post("pypi/{base}/legacy") { request, context in try await upload(request, context) }
         router.post("pypi/{base}/simple") { request, context in try await upload(request, context) }
         router.get("pulp/content/{base}/{filename}") { request, context in try await distributionFile(request, context, bodyWanted: true) }

@@ -2,6 +2,7 @@ import ContentStore
 import Digests
 import Hummingbird
 import PackageArchives
+import PythonPackaging
 
 extension Routes {
     /// `POST /pypi/<base>/legacy/`: twine's upload API. The multipart body is streamed: form
@@ -22,7 +23,7 @@ extension Routes {
     }
 
     private func receiveUpload(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
-        try await authenticate(request, from: context.clientAddress)
+        let username = try await authenticate(request, from: context.clientAddress)
         let pages = try await distribution(request, context)
         guard case .repository(let repositoryID) = pages.content.distribution.target else {
             throw HTTPFailure(
@@ -38,9 +39,12 @@ extension Routes {
         }
         do {
             let package: Package
+            let provenance: Provenance?
             do {
                 try form.checkAction()
                 try form.checkDigests(of: blob.written.digests)
+                provenance = try form.fields["attestations"].map { try Self.provenance(uploaded: $0, by: username) }
+                try provenance?.checked(filename: blob.filename, sha256: blob.written.digests.sha256)
                 package = try await store.ingestUpload(blob.written, filename: blob.filename, repositoryID: repositoryID) { inspected in
                     try form.checkAgreement(with: inspected)
                 }
@@ -48,7 +52,7 @@ extension Routes {
                 await store.blobs.discard(blob.written)
                 throw error
             }
-            try await store.addUploads([package], repositoryID: repositoryID)
+            try await store.addUploads([package], repositoryID: repositoryID, provenances: provenance.map { [(package.id, $0)] } ?? [])
         } catch let error as StoreError where error.code == .conflict {
             // twine --skip-existing and other tools look for "File already exists" in a 400.
             throw HTTPFailure(.badRequest, error.message)
@@ -57,10 +61,21 @@ extension Routes {
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "OK\n")))
     }
 
-    /// Basic authentication against the store's accounts (`admin`, or `__token__` with a token).
-    private func authenticate(_ request: Request, from address: String) async throws {
+    /// The provenance of attestations sent with an upload (twine's `--attestations`): one
+    /// bundle, published by the account that uploads.
+    static func provenance(uploaded attestations: String, by username: String) throws -> Provenance {
         do {
-            _ = try await authenticator.authenticate(request, from: address)
+            return try Provenance(uploadedAttestations: attestations, publisher: .object([("kind", "Wheelhouse user"), ("username", .string(username))]))
+        } catch {
+            throw HTTPFailure(.badRequest, "Invalid attestations supplied during upload: \(error.message)")
+        }
+    }
+
+    /// Basic authentication against the store's accounts (`admin`, or `__token__` with a token).
+    /// The user name signed in as.
+    private func authenticate(_ request: Request, from address: String) async throws -> String {
+        do {
+            return try await authenticator.authenticate(request, from: address)
         } catch let failure as SignInFailure {
             switch failure {
             case .missing:
@@ -74,6 +89,17 @@ extension Routes {
             case .wrong:
                 throw HTTPFailure(.forbidden, "Invalid or non-existent authentication information: the username or password is wrong.")
             }
+        }
+    }
+}
+
+extension Provenance {
+    /// Checks the attestations are about the file uploaded: 400 if not.
+    func checked(filename: String, sha256: SHA256Digest) throws {
+        do {
+            try check(filename: filename, sha256: sha256)
+        } catch {
+            throw HTTPFailure(.badRequest, "Invalid attestations supplied during upload: \(error.message)")
         }
     }
 }

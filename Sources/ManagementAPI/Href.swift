@@ -16,6 +16,7 @@ enum Href {
         case upload = "uploads/"
         case upstreamPulp = "upstream-pulps/"
         case artifact = "artifacts/"
+        case provenance = "content/python/provenance/"
 
         var prnType: String {
             switch self {
@@ -29,6 +30,7 @@ enum Href {
             case .upload: "core.upload"
             case .upstreamPulp: "core.upstreampulp"
             case .artifact: "core.artifact"
+            case .provenance: "python.packageprovenance"
             }
         }
 

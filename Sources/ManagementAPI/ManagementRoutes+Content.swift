@@ -15,12 +15,15 @@ extension ManagementRoutes {
         let query = try await packageQuery(request)
         let page = try Page(request)
         let (count, packages) = try await store.packages(query, offset: page.offset, limit: page.limit)
-        return APIResponse.json(page.render(count: count, results: packages.map(Presenter.package), request: request))
+        let provenances = try await store.provenanceUUIDs(packageIDs: packages.map(\.id))
+        let results = packages.map { Presenter.package($0, provenance: provenances[$0.id]) }
+        return APIResponse.json(page.render(count: count, results: results, request: request))
     }
 
     func readPackage(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
         let package = try await store.package(uuid: try Self.uuid(context, "Python Package Content"))
-        return APIResponse.json(FieldSelection(request).apply(Presenter.package(package)))
+        let provenance = try await store.provenanceUUIDs(packageIDs: [package.id])[package.id]
+        return APIResponse.json(FieldSelection(request).apply(Presenter.package(package, provenance: provenance)))
     }
 
     private func packageQuery(_ request: Request) async throws -> PackageQuery {
@@ -55,9 +58,9 @@ extension ManagementRoutes {
     }
 
     /// `POST content/python/packages/` with a multipart `file` (and `relative_path`, the
-    /// filename; `repository` to add it there too). The file is received, then checked and
-    /// stored as a task, as PyPI checks uploads; the same bytes again answer the package
-    /// already stored.
+    /// filename; `repository` to add it there too; `attestations`, PEP 740). The file is
+    /// received, then checked and stored as a task, as PyPI checks uploads; the same bytes
+    /// again answer the package already stored.
     func createPackage(_ request: Request) async throws -> Response {
         guard let boundary = request.headers[.contentType].flatMap(MultipartParser.boundary(fromContentType:)) else {
             return try await createPackageFromUpload(request)
@@ -77,9 +80,15 @@ extension ManagementRoutes {
                 }
                 repository = found
             }
+            let provenance = try uploadedProvenance(form.fields["attestations"], request)
+            do {
+                try provenance?.check(filename: filename, sha256: file.written.digests.sha256)
+            } catch {
+                throw APIFailure.field("attestations", "Attestations failed verification: \(error.message)")
+            }
             let resources: Set<String> = repository.map { [Href.prn(.repository, $0.uuid)] } ?? []
             return try await queuedTask("pulpcore.app.tasks.base.general_create", resources) { [store, repository] in
-                try await ingest(file.written, filename: filename, into: repository, store: store)
+                try await ingest(file.written, filename: filename, into: repository, provenance: provenance, store: store)
             }
         } catch {
             await store.blobs.discard(file.written)
@@ -115,39 +124,54 @@ extension ManagementRoutes {
         let repository = try await Self.reference(fields, "repository", .repository).asyncMap { uuid in
             do { return try await store.repository(uuid: uuid) } catch { throw APIFailure.field("repository", "Invalid hyperlink - Object does not exist.") }
         }
+        let provenance = try uploadedProvenance(try fields.string("attestations"), request)
         var resources = Set(upload.map { [Href.prn(.upload, $0.uuid)] } ?? [])
         if let repository { resources.insert(Href.prn(.repository, repository.uuid)) }
         return try await queuedTask("pulpcore.app.tasks.base.general_create", resources) { [store, repository, upload, artifact] in
             if let upload {
-                let result = try await ingest(try await store.assemble(upload: upload.uuid), filename: filename, into: repository, store: store)
+                let blob = try await store.assemble(upload: upload.uuid)
+                let result = try await ingest(blob, filename: filename, into: repository, provenance: provenance, store: store)
                 try await store.deleteUpload(uuid: upload.uuid)
                 return result
             }
             guard let artifact else { throw TaskFailure("nothing to create the content from") }
-            return try await ingest(try await store.copyStoredFile(sha256: artifact.sha256), filename: filename, into: repository, store: store)
+            let blob = try await store.copyStoredFile(sha256: artifact.sha256)
+            return try await ingest(blob, filename: filename, into: repository, provenance: provenance, store: store)
         }
     }
 
-    private func ingest(_ blob: WrittenBlob, filename: String, into repository: Repository?, store: ContentStore) async throws -> TaskResult {
-        if let existing = try await store.storedPackage(filename: filename, sha256: blob.digests.sha256) {
+    /// Stores a file as a package (or finds the one stored with the same bytes), with its
+    /// provenance, and adds it to `repository` when given.
+    private func ingest(
+        _ blob: WrittenBlob, filename: String, into repository: Repository?, provenance: Provenance?, store: ContentStore
+    ) async throws -> TaskResult {
+        do {
+            try provenance?.check(filename: filename, sha256: blob.digests.sha256)
+        } catch {
             await store.blobs.discard(blob)
-            return try await add(existing, to: repository, store: store)
+            throw TaskFailure("the attestations failed verification: \(error.message)")
         }
         let package: Package
-        if let repository {
+        if let existing = try await store.storedPackage(filename: filename, sha256: blob.digests.sha256) {
+            await store.blobs.discard(blob)
+            package = existing
+        } else if let repository {
             package = try await store.ingestUpload(blob, filename: filename, repositoryID: repository.id)
         } else {
             package = try await store.ingest(blob, filename: filename, uploadTime: .now(), strict: true)
         }
-        return try await add(package, to: repository, store: store)
-    }
-
-    private func add(_ package: Package, to repository: Repository?, store: ContentStore) async throws -> TaskResult {
+        let provenances = provenance.map { [(packageID: package.id, provenance: $0)] } ?? []
         var created: [String] = []
-        if let repository, let version = try await store.addUploads([package], repositoryID: repository.id) {
-            created.append(Href.version(repository: repository.uuid, number: version.number))
+        if let repository {
+            if let version = try await store.addUploads([package], repositoryID: repository.id, provenances: provenances) {
+                created.append(Href.version(repository: repository.uuid, number: version.number))
+            }
+        } else {
+            try await store.recordProvenance(provenances)
         }
         created.append(Href.of(.package, package.uuid))
-        return TaskResult(createdResources: created, result: Presenter.package(package))
+        let recorded = try await store.provenanceUUIDs(packageIDs: [package.id])[package.id]
+        if let recorded, provenance != nil { created.append(Href.of(.provenance, recorded)) }
+        return TaskResult(createdResources: created, result: Presenter.package(package, provenance: recorded))
     }
 }

@@ -89,6 +89,18 @@ extension ManagementRoutes {
                 request, context in try await readPackage(request, context)
             },
 
+            Operation(
+                id: "content_python_provenance_list", method: .get, path: .list(.provenance), query: Parameter.list(["package", "package__in"]),
+                responses: [200]
+            ) { request, _ in try await listProvenance(request) },
+            Operation(
+                id: "content_python_provenance_create", method: .post, path: .list(.provenance), bodies: [.multipart], responses: [202]
+            ) { request, _ in try await createProvenance(request) },
+            Operation(
+                id: "content_python_provenance_read", method: .get, path: .item(.provenance, parameter: "python_package_provenance_href"),
+                query: Parameter.reading, responses: [200]
+            ) { request, context in try await readProvenance(request, context) },
+
             Operation(id: "artifacts_list", method: .get, path: .list(.artifact), query: Parameter.list(Self.artifactFilters), responses: [200]) {
                 request, _ in try await listArtifacts(request)
             },

@@ -10,7 +10,6 @@ extension ManagementRoutes {
     /// Pulp's remote fields that Wheelhouse has no use for: set, they are refused.
     static let unsupportedRemoteFields = [
         "headers", "rate_limit", "proxy_username", "proxy_password", "connect_timeout", "sock_connect_timeout", "sock_read_timeout",
-        "provenance",
     ]
 
     func listRemotes(_ request: Request) async throws -> Response {
@@ -65,6 +64,9 @@ extension ManagementRoutes {
     /// Sets what the body gives on a remote's definition, then checks it as a new remote's.
     private func apply(_ fields: RequestFields, to definition: inout RemoteDefinition) throws {
         try Self.refuseUnsupported(fields, Self.unsupportedRemoteFields)
+        if try fields.bool("provenance") == false {
+            throw APIFailure.field("provenance", "Wheelhouse always mirrors PEP 740 provenance (docs/provenance.md); leave this out or set it true.")
+        }
         if let policy = try fields.string("policy") {
             guard SyncPolicy(rawValue: policy) != nil else {
                 throw APIFailure.field("policy", "\"\(policy)\" is not a valid choice; use immediate, on_demand or streamed.")

@@ -83,7 +83,8 @@ struct Presenter: Sendable {
                 ("includes", strings(definition.includes)), ("excludes", strings(definition.excludes)),
                 ("prereleases", .bool(definition.prereleases)), ("package_types", strings(definition.packageTypes)),
                 ("keep_latest_packages", .integer(Int64(definition.keepLatestPackages))), ("exclude_platforms", strings(definition.excludePlatforms)),
-                ("provenance", false),
+                // PEP 740 provenance is always mirrored.
+                ("provenance", true),
             ])
     }
 
@@ -122,7 +123,7 @@ struct Presenter: Sendable {
 
     /// A package as pulp_python shows its content: core metadata fields (lists as JSON text,
     /// as pulp_python stores them) and the file's name, type, size and digests.
-    static func package(_ package: Package) -> JSONValue {
+    static func package(_ package: Package, provenance: String? = nil) -> JSONValue {
         var info: [String: JSONInput] = [:]
         if case .object(let members)? = JSONInput.parse(package.metadataJSON) { info = members }
         let text = { (key: String) in JSONValue.string(info[key]?.text ?? "") }
@@ -150,7 +151,16 @@ struct Presenter: Sendable {
                 ("provides_extras", list("provides_extra")), ("dynamic", list("dynamic")), ("license_expression", text("license_expression")),
                 ("license_file", list("license_files")), ("filename", .string(package.filename)), ("packagetype", .string(package.packageType)),
                 ("python_version", .string(package.pythonVersion)), ("size", .integer(package.size)), ("sha256", .string(package.sha256.hex)),
-                ("metadata_sha256", .optional(package.metadataSHA256?.hex)), ("provenance", .null),
+                ("metadata_sha256", .optional(package.metadataSHA256?.hex)),
+                ("provenance", .optional(provenance.map { Href.prn(.provenance, $0) })),
+            ])
+    }
+
+    static func provenance(_ provenance: StoredProvenance) -> JSONValue {
+        .object(
+            header(.provenance, provenance.uuid, created: provenance.createdAt, updated: nil) + [
+                ("pulp_labels", .object([])), ("vuln_report", .null), ("package", .string(Href.of(.package, provenance.packageUUID))),
+                ("provenance", .rendered(String(decoding: provenance.document, as: UTF8.self))), ("sha256", .string(provenance.sha256.hex)),
             ])
     }
 

@@ -36,7 +36,7 @@ enum SimplePageReader {
                 let offered = offer(
                     filename: file.filename, href: file.url, page: page, sha256: file.hashes["sha256"], size: file.size,
                     uploadTime: file.uploadTime, requiresPython: file.requiresPython, yanked: file.yanked?.state ?? .notYanked,
-                    metadata: (file.coreMetadata ?? file.distInfoMetadata)?.sha256)
+                    metadata: (file.coreMetadata ?? file.distInfoMetadata)?.sha256, provenance: file.provenance?.text)
                 switch offered {
                 case .success(let file): files.append(file)
                 case .failure(let refusal): refused.append(refusal)
@@ -58,7 +58,8 @@ enum SimplePageReader {
             let metadata = anchor.attributes["data-core-metadata"] ?? anchor.attributes["data-dist-info-metadata"]
             let offered = offer(
                 filename: filename, href: href, page: page, sha256: fragmentHash(href), size: nil, uploadTime: nil,
-                requiresPython: anchor.attributes["data-requires-python"], yanked: yanked, metadata: metadata.flatMap(metadataHash))
+                requiresPython: anchor.attributes["data-requires-python"], yanked: yanked, metadata: metadata.flatMap(metadataHash),
+                provenance: anchor.attributes["data-provenance"])
             switch offered {
             case .success(let file): files.append(file)
             case .failure(let refusal): refused.append(refusal)
@@ -74,11 +75,12 @@ enum SimplePageReader {
 
     /// One file as a page declares it, checked: its link resolves to http or https, its sha256
     /// is 64 hex digits, its size is not negative. What is merely unusable is dropped rather
-    /// than refused: a PEP 658 hash that is not hex (no metadata is offered then) and an
-    /// upload time that is not a time in years 1 to 9999.
+    /// than refused: a PEP 658 hash that is not hex (no metadata is offered then), an
+    /// upload time that is not a time in years 1 to 9999, and a PEP 740 provenance link that is
+    /// not http or https.
     private static func offer(
         filename: String, href: String, page: String, sha256: String?, size: Int64?, uploadTime: String?, requiresPython: String?,
-        yanked: YankState, metadata: String?
+        yanked: YankState, metadata: String?, provenance: String?
     ) -> Result<UpstreamFile, RefusedFile> {
         guard let url = UpstreamIndex.resolve(href, against: page), UpstreamIndex.isHTTP(url) else {
             return .failure(RefusedFile(filename: filename, reason: "its link is not an http or https URL"))
@@ -95,7 +97,8 @@ enum SimplePageReader {
         return .success(
             UpstreamFile(
                 filename: filename, url: url, sha256: digest, size: size, uploadTime: uploadTime.flatMap(Timestamp.init(iso8601:)),
-                requiresPython: requiresPython, yanked: yanked, coreMetadataSHA256: metadata.flatMap { SHA256Digest(hex: $0) }))
+                requiresPython: requiresPython, yanked: yanked, coreMetadataSHA256: metadata.flatMap { SHA256Digest(hex: $0) },
+                provenanceURL: provenance.flatMap { UpstreamIndex.resolve($0, against: page) }.flatMap { UpstreamIndex.isHTTP($0) ? $0 : nil }))
     }
 
     private static func decode<Document: Decodable>(_ body: [UInt8], page: String) throws(ReplicationError) -> Document {
@@ -157,8 +160,9 @@ private struct ProjectDocument: Decodable {
         var yanked: Yank?
         var size: Int64?
         var uploadTime: String?
+        var provenance: LenientText?
         enum CodingKeys: String, CodingKey {
-            case filename, url, hashes, yanked, size
+            case filename, url, hashes, yanked, size, provenance
             case requiresPython = "requires-python"
             case coreMetadata = "core-metadata"
             case distInfoMetadata = "dist-info-metadata"
@@ -192,6 +196,14 @@ private struct MetadataOffer: Decodable {
         } else {
             sha256 = nil
         }
+    }
+}
+
+/// A member that should be a string: anything else (`null` included) reads as none.
+private struct LenientText: Decodable {
+    var text: String?
+    init(from decoder: any Decoder) throws {
+        text = try? decoder.singleValueContainer().decode(String.self)
     }
 }
 

@@ -76,6 +76,9 @@ extension Synchronizer {
         // Files already recorded are fetched from where upstream lists them now.
         if step.request.policy != .immediate { try await store.relocate(plan.unchanged.mapValues(\.url)) }
         tally.apply(plan, acquired: acquired, local: local)
+        var kept = plan.unchanged
+        for (file, result) in zip(plan.acquire, acquired) { if case .success(let package) = result { kept[package.id] = file } }
+        try await fetchProvenance(for: kept, step, into: &tally)
         let read = Set(zip(slice, reads).compactMap { item, read in if case .read = read { item.entry.normalized } else { nil } })
         tally.applyStatuses(
             upstream: statuses, local: try await store.statuses(repositoryID: step.repositoryID, version: step.version, projects: read), read: read)

@@ -39,11 +39,14 @@ public struct UpstreamFile: Sendable, Hashable {
     public var yanked: YankState
     /// The sha256 of the PEP 658 metadata file, when the upstream serves one.
     public var coreMetadataSHA256: SHA256Digest?
+    /// Where the upstream serves the file's PEP 740 provenance, when it has one.
+    public var provenanceURL: String?
 
     public init(
         filename: String, url: String, sha256: SHA256Digest, size: Int64? = nil, uploadTime: Timestamp? = nil, requiresPython: String? = nil,
-        yanked: YankState = .notYanked, coreMetadataSHA256: SHA256Digest? = nil
+        yanked: YankState = .notYanked, coreMetadataSHA256: SHA256Digest? = nil, provenanceURL: String? = nil
     ) {
+        self.provenanceURL = provenanceURL
         self.filename = filename
         self.url = url
         self.sha256 = sha256

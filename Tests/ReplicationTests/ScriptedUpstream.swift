@@ -24,6 +24,8 @@ final class ScriptedUpstream: Sendable {
         var yanked: String?
         /// The PEP 658 metadata file, offered with its hash.
         var metadata: [UInt8]?
+        /// The PEP 740 provenance, offered at `/integrity/<filename>`.
+        var provenance: [UInt8]?
 
         init(_ filename: String, _ bytes: [UInt8], uploadTime: String? = "2026-01-01T00:00:00Z", metadata: [UInt8]? = nil) {
             self.filename = filename
@@ -168,6 +170,7 @@ final class ScriptedUpstream: Sendable {
             if path == "/simple/" { return root(request, state) }
             if path.hasPrefix("/simple/") { return project(String(path.dropFirst(8).dropLast()), request, state, fileBase: "/files/") }
             if path.hasPrefix("/files/") { return file(String(path.dropFirst(7)), state) }
+            if path.hasPrefix("/integrity/") { return provenance(String(path.dropFirst(11)), state) }
         case .pulpPublished:
             if path.hasPrefix("/pypi/base/simple/") {
                 return Response(status: .found, headers: [.location: "/content/base/simple/" + path.dropFirst(18), .contentLength: "0"])
@@ -207,6 +210,7 @@ final class ScriptedUpstream: Sendable {
                 if let time = file.uploadTime { members.append(#""upload-time":"\#(time)""#) }
                 if let yanked = file.yanked { members.append(yanked.isEmpty ? #""yanked":true"# : #""yanked":"\#(yanked)""#) }
                 if let metadata = file.metadata { members.append(#""core-metadata":{"sha256":"\#(FileDigests.of(metadata).sha256.hex)"}"#) }
+                members.append(file.provenance == nil ? #""provenance":null"# : #""provenance":"/integrity/\#(file.filename)""#)
                 return "{" + members.joined(separator: ",") + "}"
             }
             body = #"{"meta":{"api-version":"1.1","_last-serial":\#(serial(state.projectSerials[name] ?? 0, state))},"name":"\#(name)","files":[\#(entries.joined(separator: ","))]}"#
@@ -215,6 +219,7 @@ final class ScriptedUpstream: Sendable {
                 var attributes = ""
                 if let yanked = file.yanked { attributes += " data-yanked=\"\(yanked)\"" }
                 if let metadata = file.metadata { attributes += " data-core-metadata=\"sha256=\(FileDigests.of(metadata).sha256.hex)\"" }
+                if file.provenance != nil { attributes += " data-provenance=\"/integrity/\(file.filename)\"" }
                 return "<a href=\"\(fileBase)\(file.filename)#sha256=\(file.sha256)\"\(attributes)>\(file.filename)</a><br/>\n"
             }.joined() + "</body></html>\n"
         }
@@ -233,6 +238,15 @@ final class ScriptedUpstream: Sendable {
             }
         }
         return Response(status: .notFound, headers: [.contentLength: "0"])
+    }
+
+    private static func provenance(_ filename: String, _ state: State) -> Response {
+        guard let document = state.projects.values.joined().first(where: { $0.filename == filename })?.provenance else {
+            return Response(status: .notFound, headers: [.contentLength: "0"])
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/vnd.pypi.integrity.v1+json", .contentLength: String(document.count)],
+            body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 
     /// A file as a server that refuses HEAD and honours a first-byte range answers it.

@@ -19,7 +19,7 @@ extension SimpleRootPage {
 }
 
 extension SimpleProjectPage {
-    /// PEP 503 HTML with the PEP 658/714, 592 and 503 `data-` attributes and the PEP 792
+    /// PEP 503 HTML with the PEP 658/714, 592, 503 and 740 `data-` attributes and the PEP 792
     /// status `meta` tags.
     public func html() -> [UInt8] {
         var status = [("pypi:project-status", self.status.rawValue)]
@@ -37,14 +37,17 @@ extension SimpleProjectPage {
             if case .yanked(let reason) = file.yanked {
                 out.append(" data-yanked=\"\(HTMLWriter.escape(reason ?? ""))\"")
             }
+            if let provenance = file.provenanceURL {
+                out.append(" data-provenance=\"\(HTMLWriter.escape(provenance))\"")
+            }
             out.append(">\(HTMLWriter.escape(file.filename))</a><br />\n")
         }
         out.append("  </body>\n</html>\n")
         return Array(out.utf8)
     }
 
-    /// PEP 691 JSON with PEP 700's `versions`, `size` and `upload-time` and PEP 792's
-    /// `project-status`. Core metadata is given
+    /// PEP 691 JSON with PEP 700's `versions`, `size` and `upload-time`, PEP 740's
+    /// `provenance` and PEP 792's `project-status`. Core metadata is given
     /// under both PEP 714's `core-metadata` and the `data-dist-info-metadata` key older clients read.
     public func json() -> [UInt8] {
         let files: [JSONValue] = files.map { file in
@@ -64,6 +67,7 @@ extension SimpleProjectPage {
             }
             members.append(("size", .integer(file.size)))
             if let uploadTime = file.uploadTime { members.append(("upload-time", .string(uploadTime))) }
+            if let provenance = file.provenanceURL { members.append(("provenance", .string(provenance))) }
             return .object(members)
         }
         return JSONValue.object([

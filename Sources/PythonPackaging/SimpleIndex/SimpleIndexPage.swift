@@ -1,8 +1,8 @@
 /// The pages of the simple repository API (PEP 503 HTML and PEP 691 JSON), as values that
 /// render themselves. API version 1.4: PEP 658/714 core metadata, PEP 592 yanks, PEP 700
-/// `versions`, `size` and `upload-time`, and PEP 792 project status. The keys 1.2 and 1.3
-/// added (PEP 708 `tracks` and `alternate-locations`, PEP 740 `provenance`) are optional and
-/// not given.
+/// `versions`, `size` and `upload-time`, PEP 740 `provenance` (given for files that have one),
+/// and PEP 792 project status. PEP 708's `tracks` and `alternate-locations` (1.2) are
+/// optional and not given.
 public enum SimpleIndex {
     /// The API version these pages implement.
     public static let apiVersion = "1.4"
@@ -63,11 +63,14 @@ public struct SimpleFile: Sendable, Hashable {
     public var size: Int64
     /// ISO 8601 with microseconds and `Z`.
     public var uploadTime: String?
+    /// Where the file's PEP 740 provenance is served (the Integrity API), if it has one.
+    public var provenanceURL: String?
 
     public init(
         filename: String, url: String, sha256: SHA256Digest, requiresPython: String?, coreMetadataSHA256: SHA256Digest?, yanked: YankState,
-        size: Int64, uploadTime: String?
+        size: Int64, uploadTime: String?, provenanceURL: String? = nil
     ) {
+        self.provenanceURL = provenanceURL
         self.filename = filename
         self.url = url
         self.sha256 = sha256

@@ -21,6 +21,7 @@ public struct PackagingError: Error, Sendable, Hashable, CustomStringConvertible
         public static let invalidFilename = Code("invalid-filename")
         public static let invalidTag = Code("invalid-tag")
         public static let invalidMetadata = Code("invalid-metadata")
+        public static let invalidProvenance = Code("invalid-provenance")
     }
 
     public let code: Code
