@@ -223,3 +223,18 @@ def test_attestations_and_provenance_through_pulp_cli(pulp, workdir, attestation
     assert [p["pulp_href"] for p in listed] == [created["pulp_href"]]
     assert len(pulp.json("python", "content", "--type", "provenance", "list")) == 2
     assert pulp.json("python", "content", "show", "--href", package["pulp_href"])["provenance"] == created["prn"]
+
+
+def test_content_from_a_file_url(pulp, primary):
+    """`content create --file-url`: the server downloads the file (here from another Wheelhouse)
+    and checks it as an upload; a URL that does not answer fails the task, saying so."""
+    filename = "six-1.16.0-py2.py3-none-any.whl"
+    page = requests.get(f"{primary.index()}six/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
+    url = next(f["url"] for f in page["files"] if f["filename"] == filename)
+    created = pulp.json("python", "content", "create", "--file-url", url, "--relative-path", filename, "--repository", "default")
+    assert created["filename"] == filename and created["sha256"] == checksums()[filename]
+    listed = pulp.json("python", "repository", "content", "list", "--repository", "default")
+    assert [p["filename"] for p in listed] == [filename]
+    missing = pulp("python", "content", "create", "--file-url", f"{primary.url}/packages/00/00/nothing/{filename}",
+                   "--relative-path", filename, check=False)
+    assert missing.returncode != 0 and "could not download" in missing.stderr and "404" in missing.stderr

@@ -2,6 +2,7 @@ import ContentStore
 import Hummingbird
 import IndexServer
 import PythonPackaging
+import Replication
 
 /// `content/python/packages/`: list and read packages, and create one from an uploaded file
 /// (pulp-cli's `content upload`).
@@ -96,16 +97,18 @@ extension ManagementRoutes {
         }
     }
 
-    /// Content from a chunked upload (`upload`: its href, used up) or a stored file
-    /// (`artifact`), form-encoded or JSON.
+    /// Content from a URL to download (`file_url`), a chunked upload (`upload`: its href, used
+    /// up) or a stored file (`artifact`), form-encoded or JSON.
     private func createPackageFromUpload(_ request: Request) async throws -> Response {
         let fields = try await RequestFields.read(request)
-        if fields.has("file_url") {
-            throw APIFailure.field("file_url", "Creating content from a file_url is not supported yet; send the file, an upload or an artifact.")
-        }
         var upload: StoredUpload?
         var artifact: StoredArtifact?
-        if let reference = try fields.string("upload") {
+        let fileURL = try fields.string("file_url")
+        if let fileURL {
+            guard fileURL.hasPrefix("http://") || fileURL.hasPrefix("https://") else {
+                throw APIFailure.field("file_url", "Enter a valid http or https URL.")
+            }
+        } else if let reference = try fields.string("upload") {
             guard let uuid = Href.uuid(reference, of: .upload), let found = try? await store.upload(uuid: uuid) else {
                 throw APIFailure.field("upload", "Invalid hyperlink - Object does not exist.")
             }
@@ -127,7 +130,16 @@ extension ManagementRoutes {
         let provenance = try uploadedProvenance(try fields.string("attestations"), request)
         var resources = Set(upload.map { [Href.prn(.upload, $0.uuid)] } ?? [])
         if let repository { resources.insert(Href.prn(.repository, repository.uuid)) }
-        return try await queuedTask("pulpcore.app.tasks.base.general_create", resources) { [store, repository, upload, artifact] in
+        return try await queuedTask("pulpcore.app.tasks.base.general_create", resources) { [store, repository, upload, artifact, logger = runner.logger] in
+            if let fileURL {
+                let blob: WrittenBlob
+                do {
+                    blob = try await URLFetcher.fetch(fileURL, filename: filename, into: store.blobs, logger: logger)
+                } catch {
+                    throw TaskFailure("could not download \(fileURL): \(error)")
+                }
+                return try await ingest(blob, filename: filename, into: repository, provenance: provenance, store: store)
+            }
             if let upload {
                 let blob = try await store.assemble(upload: upload.uuid)
                 let result = try await ingest(blob, filename: filename, into: repository, provenance: provenance, store: store)

@@ -114,14 +114,26 @@ final class UpstreamClient: UpstreamConnection {
     /// Streams a file into a new blob, verifying its sha256 and size against what upstream
     /// declared. A failed attempt starts the file again; bytes that do not match are dropped.
     func download(_ file: UpstreamFile, into blobs: BlobStore) async throws(ReplicationError) -> WrittenBlob {
-        let blob = try await withRetries(file.url) { () async throws -> WrittenBlob? in
+        let blob = try await fetch(file.url, filename: file.filename, declaredSize: file.size, into: blobs)
+        guard blob.digests.sha256 == file.sha256, file.size == nil || file.size == blob.digests.size else {
+            await blobs.discard(blob)
+            throw ReplicationError.digestMismatch(
+                "\(file.filename): the downloaded bytes (sha256 \(blob.digests.sha256), \(blob.digests.size) bytes) do not match upstream's declaration (sha256 \(file.sha256)\(file.size.map { ", \($0) bytes" } ?? "")); nothing was kept")
+        }
+        return blob
+    }
+
+    /// Streams `url` into a new blob, unverified: no more than `declaredSize` bytes when that is
+    /// given, else `undeclaredFileLimit`. A failed attempt starts the file again.
+    func fetch(_ url: String, filename: String, declaredSize: Int64?, into blobs: BlobStore) async throws(ReplicationError) -> WrittenBlob {
+        try await withRetries(url) { () async throws -> WrittenBlob? in
             // No deadline for the whole file (large files on slow links take what they take);
             // the client's read timeout ends a stalled download.
-            let response = try await self.http.execute(self.request(file.url, headers: []), timeout: .hours(24))
+            let response = try await self.http.execute(self.request(url, headers: []), timeout: .hours(24))
             guard try Self.finalStatus(response) == 200 else {
-                throw ReplicationError.badResponse("\(file.url) answered \(response.status.code) \(response.status.reasonPhrase)")
+                throw ReplicationError.badResponse("\(url) answered \(response.status.code) \(response.status.reasonPhrase)")
             }
-            let writer = try await blobs.makeWriter(maximumSize: file.size ?? Self.undeclaredFileLimit)
+            let writer = try await blobs.makeWriter(maximumSize: declaredSize ?? Self.undeclaredFileLimit)
             do {
                 // The read timeout ends a silent connection; this ends one that sends a byte now and then.
                 var window = (start: ContinuousClock.now, bytes: 0)
@@ -136,22 +148,16 @@ final class UpstreamClient: UpstreamConnection {
                 }
                 return try await writer.finish()
             } catch let error as StoreError where error.code == .tooLarge {
-                guard let size = file.size else {
+                guard let declaredSize else {
                     throw ReplicationError.badResponse(
-                        "\(file.filename): upstream declares no size and sent more than \(Self.undeclaredFileLimit) bytes; nothing was kept")
+                        "\(filename): upstream declares no size and sent more than \(Self.undeclaredFileLimit) bytes; nothing was kept")
                 }
-                throw ReplicationError.digestMismatch("\(file.filename): upstream sent more than the \(size) bytes it declared")
+                throw ReplicationError.digestMismatch("\(filename): upstream sent more than the \(declaredSize) bytes it declared")
             } catch {
                 await writer.abandon()
                 throw error
             }
         }
-        guard blob.digests.sha256 == file.sha256, file.size == nil || file.size == blob.digests.size else {
-            await blobs.discard(blob)
-            throw ReplicationError.digestMismatch(
-                "\(file.filename): the downloaded bytes (sha256 \(blob.digests.sha256), \(blob.digests.size) bytes) do not match upstream's declaration (sha256 \(file.sha256)\(file.size.map { ", \($0) bytes" } ?? "")); nothing was kept")
-        }
-        return blob
     }
 
     /// A file's PEP 658 metadata from upstream, checked against the sha256 the page declared.
