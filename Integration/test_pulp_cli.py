@@ -196,9 +196,42 @@ def test_named_users_manage_and_a_deleted_one_cannot(pulp, workdir):
     created = subprocess.run(as_operator + ["python", "repository", "create", "--name", "by-operator"], capture_output=True, text=True, env=env)
     assert created.returncode == 0, created.stderr
     assert [u["username"] for u in json.loads(pulp.server.cli("user", "list", "--json").stdout)] == ["admin", "operator"]
+    # Not staff: it may not manage users.
+    refused = subprocess.run(as_operator + ["user", "list"], capture_output=True, text=True, env=env)
+    assert refused.returncode == 1 and "Operation users_list is not authorized" in refused.stderr, refused.stderr
     pulp.server.cli("user", "delete", "operator")
     refused = subprocess.run(as_operator + ["python", "repository", "list"], capture_output=True, text=True, env=env)
     assert refused.returncode == 1 and "Authentication failed" in refused.stderr, refused.stderr
+
+
+def test_pulp_cli_manages_users_and_tokens_sign_in(pulp, workdir):
+    """`pulp user create/list/show/update/destroy` as staff; a token made with `wheelhouse user
+    token create` signs in for pulp-cli in place of the password, and for twine as __token__."""
+    created = pulp.json("user", "create", "--username", "frank", "--password", "frank-secret", "--email", "frank@example.com")
+    assert created["username"] == "frank" and created["is_staff"] is False and created["pulp_href"].startswith("/pulp/api/v3/users/")
+    assert [u["username"] for u in pulp.json("user", "list")] == ["admin", "frank"]
+    assert pulp.json("user", "show", "--username", "frank")["email"] == "frank@example.com"
+    pulp("user", "update", "--username", "frank", "--first-name", "Frank", "--staff")
+    shown = pulp.json("user", "show", "--username", "frank")
+    assert shown["first_name"] == "Frank" and shown["is_staff"] is True
+
+    token = json.loads(pulp.server.cli("user", "token", "create", "frank", "--label", "ci", "--json").stdout)["token"]
+    env = dict(os.environ, XDG_CACHE_HOME=str(pulp.cache))
+    as_frank = [str(pulp.binary), "--base-url", pulp.server.url, "--username", "frank", "--password", token]
+    listed = subprocess.run(as_frank + ["user", "list"], capture_output=True, text=True, env=env)
+    assert listed.returncode == 0, listed.stderr
+    wheel = corpus_dir() / "six-1.16.0-py2.py3-none-any.whl"
+    run(tool("twine"), "upload", "--disable-progress-bar", "--non-interactive", "--repository-url", pulp.server.upload_url(),
+        "-u", "__token__", "-p", token, wheel)
+    page = requests.get(f"{pulp.server.index()}six/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
+    assert [f["filename"] for f in page["files"]] == [wheel.name]
+
+    (listed_token,) = json.loads(pulp.server.cli("user", "token", "list", "frank", "--json").stdout)
+    pulp.server.cli("user", "token", "revoke", "frank", str(listed_token["id"]))
+    refused = subprocess.run(as_frank + ["user", "list"], capture_output=True, text=True, env=env)
+    assert refused.returncode == 1 and "Authentication failed" in refused.stderr, refused.stderr
+    pulp("user", "destroy", "--username", "frank")
+    assert [u["username"] for u in pulp.json("user", "list")] == ["admin"]
 
 
 def test_attestations_and_provenance_through_pulp_cli(pulp, workdir, attestation_assets):

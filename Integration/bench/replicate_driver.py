@@ -2,10 +2,13 @@
 (wall seconds, requests the upstream answered, peak RSS of the `wheelhouse replicate`
 process), pulpcore's replicate of the same distributions (wall seconds from the request to the
 end of its task group; requests counted at the central server), and the floor: every file of
-every distribution fetched over loopback, 8 at a time."""
+every distribution fetched over loopback, 8 at a time. Then a second table: the management
+API's list endpoints under wrk (32 connections, signed in), on the central Wheelhouse and on
+pulpcore holding the same distributions."""
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -19,6 +22,12 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pulp.pulp_client import PulpClient  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serve_driver import wrk  # noqa: E402
+
+API_LISTS = ["distributions/python/pypi/?limit=100", "repositories/python/python/?limit=100", "content/python/packages/?limit=100",
+             "tasks/?limit=100"]
 
 PASSWORD = "bench-secret"
 
@@ -79,6 +88,7 @@ def main():
     for name in ("binary", "corpus", "work", "pulp-api"):
         parser.add_argument(f"--{name}", required=True)
     parser.add_argument("--distributions", type=int, default=20)
+    parser.add_argument("--api-seconds", type=int, default=10)
     args = parser.parse_args()
     work = Path(args.work)
     central = Server(args.binary, work / "central")
@@ -134,6 +144,12 @@ def main():
         assert state["failed"] == 0, state
         rows.append((f"pulpcore ← central Wheelhouse, {label}", {"seconds": seconds, "requests": central.requests_answered() - before - 1,
                                                                   "rss_mib": None, "synced": None, "bytes": None}))
+    # The API's lists, with pulpcore holding the same 20 distributions (its replicas).
+    lists = []
+    for path in API_LISTS:
+        mine = wrk(central.api(path), args.api_seconds, 32, None, (f"Authorization: Basic {basic('admin', PASSWORD)}",))
+        theirs = wrk(pulp.url(path), args.api_seconds, 32, None, (f"Authorization: Basic {basic(*pulp.session.auth)}",))
+        lists.append((path, mine, theirs))
     pulp.tidy()
     regional.stop()
     central.stop()
@@ -145,6 +161,17 @@ def main():
     for label, row in rows:
         rss = f"{row['rss_mib']:8.1f}" if row["rss_mib"] is not None else f"{'-':>8}"
         print(f"{label:48} {row['seconds']:8.3f} {row['requests']:9d} {rss}")
+    print()
+    print(f"management API lists, wrk {args.api_seconds} s, 32 connections, signed in: requests/s and p99 ms")
+    print(f"{'':42} {'Wheelhouse':>11} {'p99':>7} {'pulpcore':>9} {'p99':>8} {'ratio':>7}")
+    for path, mine, theirs in lists:
+        cells = [f"{mine[0]:11.0f} {mine[1]:7.2f}" if mine else f"{'errors':>19}", f"{theirs[0]:9.0f} {theirs[1]:8.1f}" if theirs else f"{'errors':>18}"]
+        ratio = f"{mine[0] / theirs[0]:6.1f}x" if mine and theirs else ""
+        print(f"{path:42} {cells[0]} {cells[1]} {ratio:>7}")
+
+
+def basic(user: str, password: str) -> str:
+    return base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 if __name__ == "__main__":

@@ -72,11 +72,13 @@ def fetch(url: str, accept: str | None = None) -> bytes:
         return response.read()
 
 
-def wrk(url: str, seconds: int, connections: int, accept: str | None) -> tuple[float, float] | None:
+def wrk(url: str, seconds: int, connections: int, accept: str | None, headers: tuple[str, ...] = ()) -> tuple[float, float] | None:
     """Requests/s and p99 latency in ms, or None when answers were not all 2xx."""
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if accept:
         args += ["-H", f"Accept: {accept}"]
+    for header in headers:
+        args += ["-H", header]
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
     if "Non-2xx or 3xx responses" in out or "Socket errors" in out:
         print(f"  (errors from {url}:\n{out})", file=sys.stderr)

@@ -1,4 +1,4 @@
-public import PythonPackaging
+import PythonPackaging
 import Crypto
 import CryptoExtras
 import Digests
@@ -35,27 +35,19 @@ extension ContentStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO account (username, password_hash, salt, iterations, created_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO account (id, username, password_hash, salt, iterations, created_at, is_staff)
+                    VALUES ((SELECT coalesce(max(id), 0) + 1 FROM account), ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, salt = excluded.salt,
                         iterations = excluded.iterations
                     """,
-                arguments: [username, hash, Hex.encode(salt), Self.passwordRounds, Timestamp.now().microseconds])
-        }
-    }
-
-    /// The accounts' user names and when each was made, by name.
-    public func accounts() async throws -> [(username: String, createdAt: Timestamp)] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT username, created_at FROM account ORDER BY username").map {
-                ($0["username"], Timestamp(microseconds: $0["created_at"]))
-            }
+                arguments: [username, hash, Hex.encode(salt), Self.passwordRounds, Timestamp.now().microseconds, username == "admin"])
         }
     }
 
     /// A new random password, for an account made without one.
     public static func newPassword() -> String { generatePassword() }
 
-    /// Removes the account if it exists (a revoked upload token).
+    /// Removes the upload token account (`__token__`) or another that is not staff, unchecked.
     public func removeAccount(username: String) async throws {
         try await write { db in try db.execute(sql: "DELETE FROM account WHERE username = ?", arguments: [username]) }
     }
@@ -100,7 +92,7 @@ extension ContentStore {
     private static let unknownUserSalt = (0..<16).map { _ in UInt8.random(in: 0...255) }
 
     /// PBKDF2 is slow on purpose, so it runs on its own thread, not on an event loop.
-    private func hash(password: String, salt: [UInt8], rounds: Int) async throws -> String {
+    func hash(password: String, salt: [UInt8], rounds: Int) async throws -> String {
         guard pendingHashes.add(1, ordering: .relaxed).newValue <= Self.maximumPendingHashes else {
             pendingHashes.subtract(1, ordering: .relaxed)
             throw StoreError(.busy, "Too many sign-ins are being checked at once; try again in a moment.")
@@ -113,7 +105,7 @@ extension ContentStore {
         }
     }
 
-    private static func generatePassword() -> String {
+    static func generatePassword() -> String {
         let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         return String((0..<24).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
     }

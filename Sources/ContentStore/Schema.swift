@@ -40,6 +40,9 @@ enum Schema {
         migrator.registerMigration("10: PEP 740 provenance of packages") { db in
             try db.execute(sql: version10)
         }
+        migrator.registerMigration("11: accounts as the management API shows them, and their tokens") { db in
+            try db.execute(sql: version11)
+        }
         return migrator
     }
 
@@ -107,6 +110,30 @@ enum Schema {
         );
         CREATE INDEX task_by_state ON task (state);
         CREATE INDEX task_by_group ON task (task_group_id);
+        """
+
+    /// Version 11: accounts get an ID (their href), Pulp's profile fields, staff (who manages
+    /// accounts) and active flags; `admin` is staff. Tokens are kept as the sha256 of their
+    /// random text, and go with their account.
+    private static let version11 = """
+        ALTER TABLE account ADD COLUMN id INTEGER;
+        UPDATE account SET id = rowid;
+        CREATE UNIQUE INDEX account_by_id ON account (id);
+        ALTER TABLE account ADD COLUMN first_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE account ADD COLUMN last_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE account ADD COLUMN email TEXT NOT NULL DEFAULT '';
+        ALTER TABLE account ADD COLUMN is_staff INTEGER NOT NULL DEFAULT 0 CHECK (is_staff IN (0, 1));
+        ALTER TABLE account ADD COLUMN is_active INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1));
+        UPDATE account SET is_staff = 1 WHERE username = 'admin';
+
+        CREATE TABLE account_token (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL REFERENCES account (username) ON DELETE CASCADE ON UPDATE CASCADE,
+            digest TEXT NOT NULL UNIQUE CHECK \(isDigest("digest")),
+            label TEXT NOT NULL DEFAULT '',
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX account_token_by_user ON account_token (username);
         """
 
     /// Version 10: a package's PEP 740 provenance, as the bytes it came as. It belongs to the

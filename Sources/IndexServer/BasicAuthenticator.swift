@@ -19,23 +19,24 @@ package struct BasicAuthenticator: Sendable {
 
     package init(store: ContentStore) { self.store = store }
 
-    /// The user name a request signs in as.
-    package func authenticate(_ request: Request, from address: String) async throws -> String {
+    /// Who a request signs in as: an account by its password or one of its tokens, or
+    /// `__token__` with an upload token.
+    package func authenticate(_ request: Request, from address: String) async throws -> SignedIn {
         guard let (username, password) = Self.credentials(in: request) else { throw SignInFailure.missing }
         // Counted per address and user name: guessing one account's password from an address
         // (or from behind a proxy that many share) locks out that account there, not everyone.
         let attempt = address + "\u{0}" + username
         if let seconds = throttle.wait(for: attempt) { throw SignInFailure.throttled(username: username, seconds: seconds) }
-        guard try await store.verify(username: username, password: password) else {
+        guard let signedIn = try await store.signIn(username: username, password: password) else {
             throttle.failed(attempt)
             throw SignInFailure.wrong(username: username)
         }
         throttle.succeeded(attempt)
-        return username
+        return signedIn
     }
 
     /// The user name and password of an `Authorization: Basic …` header, unchecked.
-    package static func credentials(in request: Request) -> (username: String, password: String)? {
+    private static func credentials(in request: Request) -> (username: String, password: String)? {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
             let decoded = Base64.decode(String(header.dropFirst(6)).trimmingSpaces()),
             let text = String(validating: decoded, as: UTF8.self), let colon = text.firstIndex(of: ":")

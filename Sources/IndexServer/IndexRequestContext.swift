@@ -1,3 +1,4 @@
+package import ContentStore
 public import Hummingbird
 public import NIOCore
 
@@ -6,6 +7,8 @@ public import NIOCore
 public struct IndexRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// Who the request signed in as, once it has.
+    package var signedIn: SignedIn?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -23,7 +23,7 @@ extension Routes {
     }
 
     private func receiveUpload(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
-        let username = try await authenticate(request, from: context.clientAddress)
+        let username = try await authenticate(request, from: context.clientAddress).username
         let pages = try await distribution(request, context)
         guard case .repository(let repositoryID) = pages.content.distribution.target else {
             throw HTTPFailure(
@@ -72,8 +72,8 @@ extension Routes {
     }
 
     /// Basic authentication against the store's accounts (`admin`, or `__token__` with a token).
-    /// The user name signed in as.
-    private func authenticate(_ request: Request, from address: String) async throws -> String {
+    /// Who signed in.
+    private func authenticate(_ request: Request, from address: String) async throws -> SignedIn {
         do {
             return try await authenticator.authenticate(request, from: address)
         } catch let failure as SignInFailure {

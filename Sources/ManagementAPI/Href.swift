@@ -17,6 +17,8 @@ enum Href {
         case upstreamPulp = "upstream-pulps/"
         case artifact = "artifacts/"
         case provenance = "content/python/provenance/"
+        /// Named by an integer ID, as Pulp's users are.
+        case user = "users/"
 
         var prnType: String {
             switch self {
@@ -31,6 +33,7 @@ enum Href {
             case .upstreamPulp: "core.upstreampulp"
             case .artifact: "core.artifact"
             case .provenance: "python.packageprovenance"
+            case .user: "auth.user"
             }
         }
 

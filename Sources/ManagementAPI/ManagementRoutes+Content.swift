@@ -62,9 +62,9 @@ extension ManagementRoutes {
     /// filename; `repository` to add it there too; `attestations`, PEP 740). The file is
     /// received, then checked and stored as a task, as PyPI checks uploads; the same bytes
     /// again answer the package already stored.
-    func createPackage(_ request: Request) async throws -> Response {
+    func createPackage(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
         guard let boundary = request.headers[.contentType].flatMap(MultipartParser.boundary(fromContentType:)) else {
-            return try await createPackageFromUpload(request)
+            return try await createPackageFromUpload(request, context)
         }
         let form = try await UploadForm.receive(
             request.body, boundary: boundary, blobs: store.blobs, maximumFileSize: server.configuration.maximumUploadSize, filePart: "file")
@@ -81,7 +81,7 @@ extension ManagementRoutes {
                 }
                 repository = found
             }
-            let provenance = try uploadedProvenance(form.fields["attestations"], request)
+            let provenance = try uploadedProvenance(form.fields["attestations"], context)
             do {
                 try provenance?.check(filename: filename, sha256: file.written.digests.sha256)
             } catch {
@@ -99,7 +99,7 @@ extension ManagementRoutes {
 
     /// Content from a URL to download (`file_url`), a chunked upload (`upload`: its href, used
     /// up) or a stored file (`artifact`), form-encoded or JSON.
-    private func createPackageFromUpload(_ request: Request) async throws -> Response {
+    private func createPackageFromUpload(_ request: Request, _ context: IndexRequestContext) async throws -> Response {
         let fields = try await RequestFields.read(request)
         var upload: StoredUpload?
         var artifact: StoredArtifact?
@@ -127,7 +127,7 @@ extension ManagementRoutes {
         let repository = try await Self.reference(fields, "repository", .repository).asyncMap { uuid in
             do { return try await store.repository(uuid: uuid) } catch { throw APIFailure.field("repository", "Invalid hyperlink - Object does not exist.") }
         }
-        let provenance = try uploadedProvenance(try fields.string("attestations"), request)
+        let provenance = try uploadedProvenance(try fields.string("attestations"), context)
         var resources = Set(upload.map { [Href.prn(.upload, $0.uuid)] } ?? [])
         if let repository { resources.insert(Href.prn(.repository, repository.uuid)) }
         return try await queuedTask("pulpcore.app.tasks.base.general_create", resources) { [store, repository, upload, artifact, logger = runner.logger] in

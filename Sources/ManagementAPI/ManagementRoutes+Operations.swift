@@ -47,6 +47,10 @@ extension ManagementRoutes {
                 list: { request, _ in try await listRemotes(request) }, create: { request, _ in try await createRemote(request) },
                 read: readRemote, update: updateRemote, delete: { _, context in try await deleteRemote(context) })
             + crud(
+                "users", .item(.user, parameter: "auth_user_href"), list: .list(.user), filters: Self.userFilters, created: 201, updated: 200,
+                deleted: 204, list: listUsers, create: createUser, read: readUser, update: updateUser,
+                delete: { _, context in try await deleteUser(context) })
+            + crud(
                 "upstream_pulps", .item(.upstreamPulp, parameter: "upstream_pulp_href"), list: .list(.upstreamPulp), filters: ListFilter.names,
                 created: 201, updated: 200, deleted: 204, list: { request, _ in try await listUpstreamPulps(request) },
                 create: { request, _ in try await createUpstreamPulp(request) }, read: readUpstreamPulp, update: updateUpstreamPulp,
@@ -84,7 +88,7 @@ extension ManagementRoutes {
             ) { request, _ in try await listPackages(request) },
             Operation(
                 id: "content_python_packages_create", method: .post, path: .list(.package), bodies: [.multipart, .form], responses: [202]
-            ) { request, _ in try await createPackage(request) },
+            ) { request, context in try await createPackage(request, context) },
             Operation(id: "content_python_packages_read", method: .get, path: package, query: Parameter.reading, responses: [200]) {
                 request, context in try await readPackage(request, context)
             },

@@ -61,9 +61,9 @@ extension ManagementRoutes {
 
     /// The provenance of attestations sent with a package (`attestations`: a JSON array), as
     /// one bundle published by the account that signed in; 400 naming the problem.
-    func uploadedProvenance(_ attestations: String?, _ request: Request) throws -> Provenance? {
+    func uploadedProvenance(_ attestations: String?, _ context: IndexRequestContext) throws -> Provenance? {
         guard let attestations, !attestations.isEmpty else { return nil }
-        let username = BasicAuthenticator.credentials(in: request)?.username ?? ""
+        let username = context.signedIn?.username ?? ""
         do {
             return try Provenance(uploadedAttestations: attestations, publisher: .object([("kind", "Wheelhouse user"), ("username", .string(username))]))
         } catch {

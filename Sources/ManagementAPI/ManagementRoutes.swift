@@ -37,7 +37,8 @@ struct ManagementRoutes: Sendable {
     private func dispatch(_ operation: APIOperation, _ request: Request, _ context: IndexRequestContext) async -> Response {
         var response: Response
         do {
-            if operation.secured { try await signIn(request, context) }
+            var context = context
+            if operation.secured { context.signedIn = try await signIn(request, context) }
             response = try await operation.handler(request, context)
         } catch {
             let failure = APIFailure(error)
@@ -60,10 +61,18 @@ struct ManagementRoutes: Sendable {
     }
 
     /// Management needs an account; the upload token (`__token__`) may only upload.
-    private func signIn(_ request: Request, _ context: IndexRequestContext) async throws {
-        let username = try await server.authenticator.authenticate(request, from: context.clientAddress)
-        guard username != "__token__" else {
+    private func signIn(_ request: Request, _ context: IndexRequestContext) async throws -> SignedIn {
+        let signedIn = try await server.authenticator.authenticate(request, from: context.clientAddress)
+        guard !signedIn.uploadOnly else {
             throw APIFailure(.forbidden, detail: "The upload token can upload packages only; sign in with an account to manage the server.")
+        }
+        return signedIn
+    }
+
+    /// Accounts are managed by staff only (`admin`, and those made with `is_staff`).
+    static func requireStaff(_ context: IndexRequestContext) throws(APIFailure) {
+        guard context.signedIn?.isStaff == true else {
+            throw APIFailure(.forbidden, detail: "You do not have permission to perform this action: only staff accounts manage users.")
         }
     }
 

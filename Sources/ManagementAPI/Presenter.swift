@@ -164,6 +164,16 @@ struct Presenter: Sendable {
             ])
     }
 
+    static func user(_ account: Account) -> JSONValue {
+        .object([
+            ("pulp_href", .string(Href.of(.user, String(account.id)))), ("prn", .string(Href.prn(.user, String(account.id)))),
+            ("id", .integer(account.id)), ("username", .string(account.username)), ("first_name", .string(account.profile.firstName)),
+            ("last_name", .string(account.profile.lastName)), ("email", .string(account.profile.email)),
+            ("is_staff", .bool(account.profile.isStaff)), ("is_active", .bool(account.profile.isActive)),
+            ("date_joined", time(account.createdAt)), ("groups", .array([])), ("hidden_fields", .array([])),
+        ])
+    }
+
     /// An artifact's identifier: its sha256's first 128 bits in UUID form (artifacts are
     /// stored by digest).
     static func artifactID(_ sha256: SHA256Digest) -> String {

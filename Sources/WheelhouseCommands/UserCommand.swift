@@ -4,11 +4,12 @@ import Foundation
 import PythonPackaging
 
 /// `wheelhouse user …`: named accounts. Each may upload (twine) and manage the server through
-/// the management API (pulp-cli's --username/--password); `__token__` is the upload token.
+/// the management API (pulp-cli's --username/--password, with the password or a token); staff
+/// accounts manage the others. `__token__` is the upload token's.
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage the accounts that may upload and use the management API.",
-        subcommands: [Create.self, List.self, Delete.self])
+        commandName: "user", abstract: "Manage the accounts that may upload and use the management API, and their tokens.",
+        subcommands: [Create.self, List.self, Delete.self, TokenCommand.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -16,11 +17,14 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "The user name.") var username: String
         @Option(help: "A file whose first line is the password (kept out of the process list).") var passwordFile: String?
+        @Flag(help: "Make the account staff: it manages the other accounts (users/ in the API).") var staff = false
 
         func run() async throws {
-            guard !username.isEmpty, username.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@+".unicodeScalars.contains($0) }),
-                username != "__token__"
-            else { throw CommandFailure("user names are letters, digits and . _ - @ +; __token__ is set by WHEELHOUSE_UPLOAD_TOKEN") }
+            do {
+                try Account.check(username: username)
+            } catch let error as StoreError {
+                throw CommandFailure(error.message + " __token__ is set by WHEELHOUSE_UPLOAD_TOKEN.")
+            }
             var password = ContentStore.newPassword()
             var generated = true
             if let passwordFile {
@@ -31,6 +35,10 @@ struct UserCommand: AsyncParsableCommand {
             }
             let contentStore = try await store.openStore(creating: true)
             try await contentStore.setPassword(username: username, password: password)
+            if staff, var profile = try await contentStore.account(username: username)?.profile {
+                profile.isStaff = true
+                try await contentStore.updateAccount(username: username, profile: profile)
+            }
             let value = JSONValue.object([("username", .string(username))] + (generated ? [("password", .string(password))] : []))
             Output.print(
                 value, json: store.json,
@@ -46,22 +54,30 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let accounts = try await store.openStore().accounts()
-            let value = JSONValue.array(accounts.map { .object([("username", .string($0.username)), ("created", .string($0.createdAt.iso8601))]) })
-            Output.print(value, json: store.json, text: accounts.map { "\($0.username)  \($0.createdAt.iso8601)" }.joined(separator: "\n"))
+            let value = JSONValue.array(
+                accounts.map {
+                    .object([
+                        ("username", .string($0.username)), ("staff", .bool($0.profile.isStaff)), ("active", .bool($0.profile.isActive)),
+                        ("created", .string($0.createdAt.iso8601)),
+                    ])
+                })
+            let text = accounts.map {
+                [$0.username, $0.profile.isStaff ? "staff" : "", $0.profile.isActive ? "" : "inactive", $0.createdAt.iso8601].filter { !$0.isEmpty }
+                    .joined(separator: "  ")
+            }
+            Output.print(value, json: store.json, text: text.joined(separator: "\n"))
         }
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete an account: its password no longer signs in.")
+        static let configuration = CommandConfiguration(abstract: "Delete an account and its tokens: they no longer sign in.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The user name.") var username: String
 
         func run() async throws {
             let contentStore = try await store.openStore()
-            guard try await contentStore.accounts().contains(where: { $0.username == username }) else {
-                throw CommandFailure("there is no account '\(username)'")
-            }
-            try await contentStore.removeAccount(username: username)
+            guard try await contentStore.account(username: username) != nil else { throw CommandFailure("there is no account '\(username)'") }
+            try await contentStore.deleteAccount(username: username)
             Output.print(.object([("deleted", .string(username))]), json: store.json, text: "Deleted the account '\(username)'.")
         }
     }
