@@ -1,19 +1,22 @@
 """A small HTTP proxy in front of an upstream index that misbehaves on purpose, for the sync
 fault scenarios: it flips a byte of chosen files, answers chosen paths with errors a few
 times first (500, 429 with Retry-After), delays file downloads, or goes away entirely. It
-passes the client's Host header on, so the upstream's absolute links point back at it."""
+passes the client's Host header on, so the upstream's absolute links point back at it. Given a
+certificate and key it speaks TLS, as a TLS-terminating proxy would (`X-Forwarded-Proto`)."""
 from __future__ import annotations
 
 import http.client
 import json
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 
 class FaultProxy:
-    def __init__(self, upstream: str):
+    def __init__(self, upstream: str, tls: tuple[str, str] | None = None):
         self.upstream = urlsplit(upstream)
+        self.tls = tls is not None
         self.corrupt: set[str] = set()          # filenames whose bytes get one byte flipped
         self.fail_first: dict[str, list[int]] = {}  # path suffix -> statuses to answer first
         self.file_delay = 0.0                   # seconds before each file body
@@ -35,8 +38,12 @@ class FaultProxy:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -72,6 +79,8 @@ class FaultProxy:
                 return
         connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
         headers = {name: value for name, value in request.headers.items() if name.lower() in ("accept", "if-none-match", "host", "range", "authorization")}
+        if self.tls:
+            headers["X-Forwarded-Proto"] = "https"
         connection.request("GET", request.path, headers=headers)
         response = connection.getresponse()
         body = response.read()

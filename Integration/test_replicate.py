@@ -188,3 +188,61 @@ def test_replicate_through_the_api_as_a_task_group(workdir):
     finally:
         capsule.stop()
         central.stop()
+
+
+def make_ca(where) -> tuple[str, str, str]:
+    """A CA made here, and a certificate for 127.0.0.1 it signed: (CA PEM, certificate file, key file)."""
+    def openssl(*args: str) -> None:
+        run("openssl", *args, cwd=where)
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=wheelhouse test CA", "-days", "2")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    (where / "san.cnf").write_text("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
+            "-days", "2", "-extfile", "san.cnf")
+    return (where / "ca.pem").read_text(), str(where / "server.pem"), str(where / "server.key")
+
+
+def test_an_upstream_behind_tls_trusted_by_a_ca_given_as_pem_text(workdir):
+    """pulp-cli sends `--ca-cert @file` as the file's text: the capsule trusts that CA for the
+    upstream (and only it); without it the run fails naming the certificate; PEM that does not
+    parse is a field error when the upstream is created."""
+    central = Server(workdir / "central")
+    capsule = Server(workdir / "capsule")
+    proxy = None
+    try:
+        twine_upload(central, *(corpus_dir() / name for name in FIRST))
+        ca_pem, certificate, key = make_ca(workdir)
+        proxy = FaultProxy(central.url, tls=(certificate, key))
+        session = api(capsule)
+
+        def replicate_from(name: str, **fields) -> dict:
+            created = session.post(api_url(capsule, "upstream-pulps/"), json={
+                "name": name, "base_url": proxy.url, "api_root": "/pulp/", "username": "admin", "password": Server.PASSWORD,
+                "policy": "labeled", **fields})
+            assert created.status_code == 201, created.text
+            group = session.post(capsule.url + created.json()["pulp_href"] + "replicate/", json={}).json()["task_group"]
+            for _ in range(600):
+                state = session.get(capsule.url + group).json()
+                if state["waiting"] + state["running"] + state["canceling"] == 0 and state["completed"] + state["failed"] > 0:
+                    return state
+                time.sleep(0.05)
+            raise AssertionError("the replication did not finish")
+
+        untrusted = replicate_from("untrusted")
+        assert untrusted["failed"] == 1
+        (task,) = [t for t in session.get(api_url(capsule, "tasks/")).json()["results"] if t["state"] == "failed"]
+        assert "certificate" in json.dumps(task["error"]).lower()
+
+        bad = session.post(api_url(capsule, "upstream-pulps/"), json={
+            "name": "bad", "base_url": proxy.url, "ca_cert": "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n"})
+        assert bad.status_code == 400 and "ca_cert" in bad.json()
+
+        session.delete(capsule.url + session.get(api_url(capsule, "upstream-pulps/"), params={"name": "untrusted"}).json()["results"][0]["pulp_href"])
+        trusted = replicate_from("trusted", ca_cert=ca_pem)
+        assert trusted["completed"] == 1 and trusted["failed"] == 0, trusted
+        assert served(capsule, "default") == expected(FIRST)
+    finally:
+        if proxy:
+            proxy.close()
+        capsule.stop()
+        central.stop()

@@ -1,5 +1,8 @@
+import Replication
+
 /// The connection fields remotes and upstream Pulps share, as a body sets them: each nil when
-/// absent, `.some(nil)` when cleared. Certificates are paths of PEM files on the server.
+/// absent, `.some(nil)` when cleared. Certificates and the client key are PEM text (as pulp-cli
+/// sends a file it is given with `@`), checked here, or the path of a PEM file on the server.
 struct ConnectionFields {
     var username: String??
     var password: String??
@@ -15,8 +18,9 @@ struct ConnectionFields {
         clientCert = try fields.nullableString("client_cert")
         clientKey = try fields.nullableString("client_key")
         tlsValidation = try fields.bool("tls_validation")
-        for key in ["ca_cert", "client_cert", "client_key"] where (try fields.string(key))?.hasPrefix("-----BEGIN") == true {
-            throw .field(key, "Give the path of a PEM file on the server; PEM text in the request is not accepted yet.")
+        for key in ["ca_cert", "client_cert", "client_key"] {
+            guard let text = try fields.string(key), ConnectionSettings.isPEM(text) else { continue }
+            if let problem = ConnectionSettings.checkPEM(text, key: key == "client_key") { throw .field(key, "Not valid PEM text: \(problem).") }
         }
     }
 

@@ -10,10 +10,11 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var password: String?
     /// `http://[user:password@]host:port`.
     public var proxyURL: String?
-    /// PEM file of certificate authorities to trust instead of the system's.
-    public var caCertificatePath: String?
-    public var clientCertificatePath: String?
-    public var clientKeyPath: String?
+    /// Certificate authorities to trust instead of the system's, and the client's certificate
+    /// and key: each the path of a PEM file, or PEM text.
+    public var caCertificate: String?
+    public var clientCertificate: String?
+    public var clientKey: String?
     public var tlsValidation: Bool
     /// Seconds to wait for a connection, and for each read.
     public var timeoutSeconds: Int64
@@ -23,20 +24,38 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var downloadConcurrency: Int
 
     public init(
-        username: String? = nil, password: String? = nil, proxyURL: String? = nil, caCertificatePath: String? = nil,
-        clientCertificatePath: String? = nil, clientKeyPath: String? = nil, tlsValidation: Bool = true, timeoutSeconds: Int64 = 30,
+        username: String? = nil, password: String? = nil, proxyURL: String? = nil, caCertificate: String? = nil,
+        clientCertificate: String? = nil, clientKey: String? = nil, tlsValidation: Bool = true, timeoutSeconds: Int64 = 30,
         maxRetries: Int = 3, downloadConcurrency: Int = 8
     ) {
         self.username = username
         self.password = password
         self.proxyURL = proxyURL
-        self.caCertificatePath = caCertificatePath
-        self.clientCertificatePath = clientCertificatePath
-        self.clientKeyPath = clientKeyPath
+        self.caCertificate = caCertificate
+        self.clientCertificate = clientCertificate
+        self.clientKey = clientKey
         self.tlsValidation = tlsValidation
         self.timeoutSeconds = timeoutSeconds
         self.maxRetries = maxRetries
         self.downloadConcurrency = downloadConcurrency
+    }
+
+    /// Whether a certificate or key setting is PEM text (as Pulp's API takes them) rather than a
+    /// file's path.
+    public static func isPEM(_ value: String) -> Bool { value.hasPrefix("-----BEGIN ") }
+
+    /// Checks PEM text: certificates, or (`key`) a private key; the reason when it is not.
+    public static func checkPEM(_ text: String, key: Bool) -> String? {
+        do {
+            if key {
+                _ = try NIOSSLPrivateKey(bytes: Array(text.utf8), format: .pem)
+            } else {
+                guard !(try NIOSSLCertificate.fromPEMBytes(Array(text.utf8))).isEmpty else { return "it holds no certificate" }
+            }
+            return nil
+        } catch {
+            return "it is not a PEM \(key ? "private key" : "certificate"): \(error)"
+        }
     }
 
     /// The HTTP client configuration these settings describe.
@@ -44,13 +63,22 @@ public struct ConnectionSettings: Sendable, Hashable {
         var tls = TLSConfiguration.makeClientConfiguration()
         if !tlsValidation { tls.certificateVerification = .none }
         do {
-            if let caCertificatePath { tls.trustRoots = .file(caCertificatePath) }
-            if let clientCertificatePath {
-                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificatePath).map { .certificate($0) }
+            if let caCertificate {
+                tls.trustRoots = Self.isPEM(caCertificate)
+                    ? .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caCertificate.utf8))) : .file(caCertificate)
             }
-            if let clientKeyPath { tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: clientKeyPath, format: .pem)) }
+            if let clientCertificate {
+                let chain = Self.isPEM(clientCertificate)
+                    ? try NIOSSLCertificate.fromPEMBytes(Array(clientCertificate.utf8)) : try NIOSSLCertificate.fromPEMFile(clientCertificate)
+                tls.certificateChain = chain.map { .certificate($0) }
+            }
+            if let clientKey {
+                let key = Self.isPEM(clientKey)
+                    ? try NIOSSLPrivateKey(bytes: Array(clientKey.utf8), format: .pem) : try NIOSSLPrivateKey(file: clientKey, format: .pem)
+                tls.privateKey = .privateKey(key)
+            }
         } catch {
-            throw ReplicationError.configuration("cannot read the TLS certificate or key files: \(error)")
+            throw ReplicationError.configuration("cannot read the TLS certificates or key (PEM text, or the path of a PEM file): \(error)")
         }
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls, redirectConfiguration: .follow(max: 5, allowCycles: false),

@@ -135,8 +135,8 @@ public struct RemoteDefinition: Codable, Sendable, Hashable {
             packageTypes: Set(packageTypes), excludePlatforms: platforms, keepLatestPackages: max(0, keepLatestPackages),
             minimumAgeSeconds: max(0, minAgeSeconds))
         let connection = ConnectionSettings(
-            username: username, password: password, proxyURL: proxyURL, caCertificatePath: caCert, clientCertificatePath: clientCert,
-            clientKeyPath: clientKey, tlsValidation: tlsValidation, timeoutSeconds: min(max(timeout, 1), 86_400),
+            username: username, password: password, proxyURL: proxyURL, caCertificate: caCert, clientCertificate: clientCert,
+            clientKey: clientKey, tlsValidation: tlsValidation, timeoutSeconds: min(max(timeout, 1), 86_400),
             maxRetries: min(max(maxRetries, 0), 100), downloadConcurrency: min(max(downloadConcurrency, 1), 256))
         return SyncRequest(
             upstream: try UpstreamIndex(url: url), filter: filter, connection: connection, mirror: mirror, distribution: distribution,

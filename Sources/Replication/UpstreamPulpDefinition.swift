@@ -91,7 +91,7 @@ public struct UpstreamPulpDefinition: Codable, Sendable, Hashable {
     /// How to reach the upstream, for its API and for the content its distributions serve.
     public var connection: ConnectionSettings {
         ConnectionSettings(
-            username: username, password: password, caCertificatePath: caCert, clientCertificatePath: clientCert, clientKeyPath: clientKey,
+            username: username, password: password, caCertificate: caCert, clientCertificate: clientCert, clientKey: clientKey,
             tlsValidation: tlsValidation, timeoutSeconds: min(max(totalTimeout ?? 30, 1), 86_400), maxRetries: min(max(maxRetries ?? 3, 0), 100),
             downloadConcurrency: min(max(downloadConcurrency ?? 8, 1), 256))
     }

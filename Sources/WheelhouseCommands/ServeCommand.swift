@@ -137,6 +137,6 @@ struct ServeCommand: AsyncParsableCommand {
     static func lazyFetchSettings(_ environment: [String: String]) -> ConnectionSettings {
         ConnectionSettings(
             username: environment["WHEELHOUSE_UPSTREAM_USERNAME"], password: environment["WHEELHOUSE_UPSTREAM_PASSWORD"],
-            proxyURL: environment["WHEELHOUSE_UPSTREAM_PROXY"], caCertificatePath: environment["WHEELHOUSE_UPSTREAM_CA_CERT"], maxRetries: 1)
+            proxyURL: environment["WHEELHOUSE_UPSTREAM_PROXY"], caCertificate: environment["WHEELHOUSE_UPSTREAM_CA_CERT"], maxRetries: 1)
     }
 }
