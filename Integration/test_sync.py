@@ -544,3 +544,67 @@ def test_immediate_after_on_demand_fetches_what_was_only_recorded(primary, workd
     assert eager["bytes_downloaded"] == sum((corpus_dir() / n).stat().st_size for n in ["idna-3.10.tar.gz", "idna-3.10-py3-none-any.whl"])
     for name in ["idna-3.10.tar.gz", "idna-3.10-py3-none-any.whl"]:
         assert list((mirror_dir / "artifacts").rglob(checksums()[name]))
+
+
+def test_metadata_learned_lazily_at_one_tier_reaches_the_next(workdir):
+    """An origin with plain PEP 503 HTML (no sizes, no PEP 658 metadata), a regional tier that
+    keeps files on demand, and an edge synced from it. When a client first fetches a file at
+    the regional tier, it reads the file's METADATA: its JSON API fills in, its pages offer the
+    metadata file, and the project's serial rises. The edge's next incremental sync reads that
+    one page, learns the metadata hash, and fetches the metadata itself through the regional
+    tier when asked: no full re-sync, no file download at the edge."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    wheel = "six-1.16.0-py2.py3-none-any.whl"
+    static = workdir / "static"
+    (static / "simple" / "six").mkdir(parents=True)
+    (static / "files").mkdir()
+    (static / "files" / wheel).write_bytes((corpus_dir() / wheel).read_bytes())
+    (static / "simple" / "index.html").write_text('<html><body><a href="six/">six</a></body></html>\n')
+    (static / "simple" / "six" / "index.html").write_text(
+        f'<html><body><a href="../../files/{wheel}#sha256={checksums()[wheel]}">{wheel}</a></body></html>\n')
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(static))
+    handler.log_message = lambda *args: None
+    origin = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    regional = edge = None
+    try:
+        first = sync(workdir / "regional", f"http://127.0.0.1:{origin.server_address[1]}/simple/", "--policy", "on_demand")
+        assert first["files_added"] == 1 and first["failures"] == []
+        regional = Server(workdir / "regional")
+        assert sync(workdir / "edge", upstream_of(regional), "--policy", "on_demand")["files_added"] == 1
+        edge = Server(workdir / "edge")
+
+        def entry(server: Server) -> dict:
+            (found,) = requests.get(f"{server.index()}six/", headers=JSON_ACCEPT).json()["files"]
+            return found
+
+        assert entry(regional)["core-metadata"] is False and entry(edge)["core-metadata"] is False
+        assert requests.get(f"{regional.url}/pypi/default/pypi/six/json").json()["info"]["summary"] is None
+
+        # A client fetches the file at the regional tier: it learns what is inside.
+        serial = int(requests.get(regional.index(), headers=JSON_ACCEPT).headers["X-PyPI-Last-Serial"])
+        assert hashlib.sha256(requests.get(entry(regional)["url"]).content).hexdigest() == checksums()[wheel]
+        learned = eventually(lambda: entry(regional)["core-metadata"], timeout=10)
+        assert learned and learned["sha256"]
+        assert eventually(lambda: requests.get(f"{regional.url}/pypi/default/pypi/six/json").json()["info"]["summary"]
+                          == "Python 2 and 3 compatibility utilities", timeout=10)
+        assert int(requests.get(regional.index(), headers=JSON_ACCEPT).headers["X-PyPI-Last-Serial"]) > serial
+
+        # The edge's next sync reads the one page that changed and learns the hash.
+        again = sync(workdir / "edge", upstream_of(regional), "--policy", "on_demand")
+        assert again["files_added"] == 0 and again["failures"] == [] and again["bytes_downloaded"] == 0
+        assert again["upstream_requests"] <= 3, again
+        assert eventually(lambda: entry(edge)["core-metadata"] == learned, timeout=10)
+        metadata = requests.get(entry(edge)["url"] + ".metadata")
+        assert metadata.status_code == 200 and hashlib.sha256(metadata.content).hexdigest() == learned["sha256"]
+        assert eventually(lambda: requests.get(f"{edge.url}/pypi/default/pypi/six/json").json()["info"]["summary"]
+                          == "Python 2 and 3 compatibility utilities", timeout=10)
+        assert sync(workdir / "edge", upstream_of(regional), "--policy", "on_demand")["upstream_requests"] <= 2
+    finally:
+        for server in (edge, regional):
+            if server:
+                server.stop()
+        origin.shutdown()

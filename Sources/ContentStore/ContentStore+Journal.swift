@@ -4,7 +4,9 @@ import GRDB
 /// One visible change of a distribution, as the changes journal records it.
 struct JournalEvent: Hashable {
     enum Action: String {
-        case add, remove, yank, unyank, status
+        /// `metadata`: the file's PEP 658 metadata became known (read from a file kept on demand,
+        /// or declared by the upstream's page), so its page offers it now.
+        case add, remove, yank, unyank, status, metadata
     }
 
     var project: String

@@ -75,6 +75,8 @@ extension Synchronizer {
             }
         // Files already recorded are fetched from where upstream lists them now.
         if step.request.policy != .immediate { try await store.relocate(plan.unchanged.mapValues(\.url)) }
+        // What upstream learned since (a PEP 658 hash, from a file fetched there on demand).
+        try await store.learnMetadataHashes(plan.unchanged.compactMapValues(\.coreMetadataSHA256))
         tally.apply(plan, acquired: acquired, local: local)
         var kept = plan.unchanged
         for (file, result) in zip(plan.acquire, acquired) { if case .success(let package) = result { kept[package.id] = file } }
