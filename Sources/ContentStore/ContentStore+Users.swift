@@ -48,8 +48,21 @@ public struct AccountToken: Sendable, Hashable {
 extension ContentStore {
     /// Checks a user name and password (or one of the account's tokens). `__token__` with the
     /// server's upload token, or with an account's token, signs in for uploads only. Inactive
-    /// accounts and unknown names are refused alike.
+    /// accounts and unknown names are refused alike. A success is remembered until the store
+    /// next changes.
     public func signIn(username: String, password: String) async throws -> SignedIn? {
+        let generation = try await generation()
+        let key = FileDigests.of(Array("\(username)\u{0}\(password)".utf8)).sha256.hex
+        if let known = signIns.withLock({ $0.generation == generation ? $0.entries[key] : nil }) { return known }
+        guard let signedIn = try await checkSignIn(username: username, password: password) else { return nil }
+        signIns.withLock { cache in
+            if cache.generation != generation || cache.entries.count >= 1024 { cache = (generation, [:]) }
+            cache.entries[key] = signedIn
+        }
+        return signedIn
+    }
+
+    private func checkSignIn(username: String, password: String) async throws -> SignedIn? {
         if username == "__token__" {
             if try await verify(username: username, password: password) { return SignedIn(username: username, isStaff: false, uploadOnly: true) }
             guard let owner = try await tokenOwner(password) else { return nil }

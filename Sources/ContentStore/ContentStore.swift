@@ -18,6 +18,9 @@ public final class ContentStore: Sendable {
     let logger: Logger
     /// Digests of credentials already verified (see `verify(username:password:)`).
     let verifiedCredentials = Mutex<Set<String>>([])
+    /// Sign-ins that succeeded, by a digest of the credentials, while the store's generation
+    /// stays the one they were checked at (any change to accounts moves it).
+    let signIns = Mutex<(generation: Int64, entries: [String: SignedIn])>((-1, [:]))
     /// Password hashes queued or running (see `maximumPendingHashes`).
     let pendingHashes = Atomic<Int>(0)
 

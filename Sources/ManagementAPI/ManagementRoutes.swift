@@ -12,6 +12,7 @@ import PythonPackaging
 struct ManagementRoutes: Sendable {
     let server: ServerContext
     let runner: TaskRunner
+    let responses = ResponseCache()
 
     var store: ContentStore { server.store }
 
@@ -39,7 +40,7 @@ struct ManagementRoutes: Sendable {
         do {
             var context = context
             if operation.secured { context.signedIn = try await signIn(request, context) }
-            response = try await operation.handler(request, context)
+            response = try await answer(operation, request, context)
         } catch {
             let failure = APIFailure(error)
             if failure.status.code >= 500 {
@@ -49,6 +50,19 @@ struct ManagementRoutes: Sendable {
             if failure.status == .unauthorized { response.headers[.wwwAuthenticate] = "Basic realm=\"wheelhouse\"" }
         }
         return Self.echoCorrelation(request, into: response)
+    }
+
+    /// A read is answered from `responses` while the store has not changed since it was
+    /// rendered (for the same URL, origin and kind of account); anything else runs its handler.
+    private func answer(_ operation: APIOperation, _ request: Request, _ context: IndexRequestContext) async throws -> Response {
+        guard operation.method == .get, let signedIn = context.signedIn else { return try await operation.handler(request, context) }
+        let generation = try await store.generation()
+        let key = "\(signedIn.isStaff ? "staff" : "account") \(server.origin(request)) \(request.uri)"
+        if let body = responses.lookup(key, generation: generation) { return APIResponse.json(body) }
+        let rendered = RenderedBody()
+        let response = try await APIResponse.$rendered.withValue(rendered) { try await operation.handler(request, context) }
+        if response.status == .ok, let body = rendered.value { responses.store(key, body, generation: generation) }
+        return response
     }
 
     /// pulp-glue adopts the first `Correlation-ID` it sees and refuses a different one later:
