@@ -9,11 +9,12 @@ import _NIOFileSystem
 extension ContentStore {
     /// Reads a distribution file written to the blob store's `tmp/`, checks it (strictly for
     /// uploads, then with `check`), stores it and its METADATA by content, and records the
-    /// package. The temporary file is consumed: kept under its digest, or removed if anything
-    /// fails, so nothing half-checked is ever visible.
+    /// package, with where an upstream serves it when it was synced (to fetch it again should
+    /// the stored copy go missing or be damaged). The temporary file is consumed: kept under its
+    /// digest, or removed if anything fails, so nothing half-checked is ever visible.
     public func ingest(
-        _ blob: WrittenBlob, filename: String, uploadTime: Timestamp, strict: Bool, limits: ArchiveLimits = .default,
-        check: @Sendable (InspectedDistribution) throws -> Void = { _ in }
+        _ blob: WrittenBlob, filename: String, uploadTime: Timestamp, strict: Bool, upstreamURL: String? = nil,
+        limits: ArchiveLimits = .default, check: @Sendable (InspectedDistribution) throws -> Void = { _ in }
     ) async throws -> Package {
         do {
             let inspected = try await Self.inspect(blob.path, filename: filename, strict: strict, limits: limits)
@@ -26,7 +27,7 @@ extension ContentStore {
                 version: metadata.version ?? inspected.filename.versionText, packageType: inspected.filename.packageType,
                 pythonVersion: inspected.filename.pythonVersion, requiresPython: metadata.requiresPython,
                 metadataJSON: JSONValue.object(metadata.warehouseInfoMembers).rendered, metadataSHA256: metadataSHA256,
-                uploadTime: uploadTime)
+                uploadTime: uploadTime, upstreamURL: upstreamURL)
             try await blobs.commit(blob)
             return try await record(new, artifact: blob.digests)
         } catch {

@@ -73,8 +73,9 @@ extension Synchronizer {
             case .onDemand, .streamed:
                 try await recordOnDemand(plan.acquire, keep: step.request.policy == .onDemand, client: step.client, now: step.now, into: &tally)
             }
-        // Files already recorded are fetched from where upstream lists them now.
-        if step.request.policy != .immediate { try await store.relocate(plan.unchanged.mapValues(\.url)) }
+        // Files already recorded are fetched (or fetched again, should the stored copy be
+        // damaged) from where upstream lists them now.
+        try await store.relocate(plan.unchanged.mapValues(\.url))
         // What upstream learned since (a PEP 658 hash, from a file fetched there on demand).
         try await store.learnMetadataHashes(plan.unchanged.compactMapValues(\.coreMetadataSHA256))
         tally.apply(plan, acquired: acquired, local: local)
@@ -98,7 +99,7 @@ extension Synchronizer {
             } catch {
                 return .failure(SyncFailure(subject: file.filename, error))
             }
-            let package = try await store.ingest(blob, filename: file.filename, uploadTime: file.uploadTime ?? now, strict: false)
+            let package = try await store.ingest(blob, filename: file.filename, uploadTime: file.uploadTime ?? now, strict: false, upstreamURL: file.url)
             progress(.fileStored(file.filename, bytes: package.size))
             return .success(package)
         } catch {

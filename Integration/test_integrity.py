@@ -1,0 +1,70 @@
+"""Integrity at rest (issue 14, first part): `wheelhouse verify` re-reads every stored file and
+names each one that is missing or altered; `--repair` fetches it again from the upstream it was
+synced from, checks it, and puts it back. A file that was uploaded has no upstream to fetch
+from, and says so. A mirror also fetches a missing file again when a client asks for it."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import requests
+
+from conftest import Server, binary, checksums, corpus_dir, run, twine_upload
+
+FILES = ["six-1.16.0-py2.py3-none-any.whl", "idna-3.10-py3-none-any.whl", "certifi-2024.8.30-py3-none-any.whl"]
+
+
+def blob(data_dir: Path, sha256: str) -> Path:
+    return data_dir / "artifacts" / sha256[:2] / sha256[2:4] / sha256
+
+
+def verify(data_dir: Path, *args: str) -> tuple[int, dict]:
+    result = run(binary(), "verify", "--data-dir", data_dir, "--json", *args, check=False)
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_verify_names_altered_and_missing_files_and_repair_fetches_them_again(workdir):
+    primary = Server(workdir / "primary")
+    try:
+        twine_upload(primary, *(corpus_dir() / name for name in FILES))
+        mirror = workdir / "mirror"
+        synced = run(binary(), "sync", "--data-dir", mirror, "--upstream", f"{primary.url}/pypi/default/", "--json")
+        assert json.loads(synced.stdout.strip().splitlines()[-1])["files_added"] == 3
+        code, report = verify(mirror)
+        assert code == 0 and report["problems"] == [] and report["checked"] == 6  # three files, three metadata files
+
+        altered = blob(mirror, checksums()[FILES[0]])
+        data = bytearray(altered.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        altered.write_bytes(bytes(data))
+        blob(mirror, checksums()[FILES[1]]).unlink()
+        code, report = verify(mirror)
+        assert code == 1 and report["remaining"] == 2
+        found = {p["file"]: p["problem"] for p in report["problems"]}
+        assert found[FILES[0]].startswith("altered: its bytes now have sha256 ") and found[FILES[1]] == "missing"
+
+        code, report = verify(mirror, "--repair")
+        assert code == 0 and report["remaining"] == 0 and {p["outcome"] for p in report["problems"]} == {"repaired"}
+        for name in FILES[:2]:
+            assert hashlib.sha256(blob(mirror, checksums()[name]).read_bytes()).hexdigest() == checksums()[name]
+        assert verify(mirror)[0] == 0
+
+        # Served: a file gone from the mirror's store is fetched again, verified, when asked for.
+        blob(mirror, checksums()[FILES[2]]).unlink()
+        served = Server(mirror)
+        try:
+            page = requests.get(f"{served.index()}certifi/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
+            response = requests.get(page["files"][0]["url"])
+            assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == checksums()[FILES[2]]
+        finally:
+            served.stop()
+        assert verify(mirror)[0] == 0
+
+        # At the primary the files were uploaded: nothing to fetch them from.
+        blob(workdir / "primary", checksums()[FILES[0]]).unlink()
+        code, report = verify(workdir / "primary", "--repair", "--distribution", "default")
+        assert code == 1 and report["remaining"] == 1
+        assert report["problems"][0]["outcome"].startswith("not repairable: it was not synced from an upstream")
+    finally:
+        primary.stop()
