@@ -1,7 +1,8 @@
 """Integrity at rest (issue 14, first part): `wheelhouse verify` re-reads every stored file and
 names each one that is missing or altered; `--repair` fetches it again from the upstream it was
 synced from, checks it, and puts it back. A file that was uploaded has no upstream to fetch
-from, and says so. A mirror also fetches a missing file again when a client asks for it."""
+from, and says so. A mirror also fetches a missing file again when a client asks for it; a
+server never sends a damaged file (503, and a log line)."""
 from __future__ import annotations
 
 import hashlib
@@ -61,10 +62,24 @@ def test_verify_names_altered_and_missing_files_and_repair_fetches_them_again(wo
             served.stop()
         assert verify(mirror)[0] == 0
 
-        # At the primary the files were uploaded: nothing to fetch them from.
-        blob(workdir / "primary", checksums()[FILES[0]]).unlink()
+        # At the primary the files were uploaded: a damaged one is refused, not served, and
+        # there is nothing to fetch it from. (Files served before stay in memory, intact.)
+        later = ["colorama-0.4.6-py2.py3-none-any.whl", "zipp-3.20.2-py3-none-any.whl"]
+        twine_upload(primary, *(corpus_dir() / name for name in later))
+        damaged = blob(workdir / "primary", checksums()[later[0]])
+        data = bytearray(damaged.read_bytes())
+        data[-1] ^= 0x01
+        damaged.write_bytes(bytes(data))
+        page = requests.get(f"{primary.index()}colorama/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
+        refused = requests.get(page["files"][0]["url"])
+        assert refused.status_code == 503 and "is damaged" in refused.text and "wheelhouse verify --repair" in refused.text
+        assert "a stored file no longer matches its sha256" in primary.log.read_text()
+        blob(workdir / "primary", checksums()[later[1]]).unlink()
+        page = requests.get(f"{primary.index()}zipp/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
+        missing = requests.get(page["files"][0]["url"])
+        assert missing.status_code == 503 and "is missing" in missing.text
         code, report = verify(workdir / "primary", "--repair", "--distribution", "default")
-        assert code == 1 and report["remaining"] == 1
-        assert report["problems"][0]["outcome"].startswith("not repairable: it was not synced from an upstream")
+        assert code == 1 and report["remaining"] == 2
+        assert all(p["outcome"].startswith("not repairable: it was not synced from an upstream") for p in report["problems"])
     finally:
         primary.stop()

@@ -93,6 +93,13 @@ extension ContentStore {
         return nil
     }
 
+    /// Whether the stored file named by this sha256 still has it; nil when there is none.
+    public func storedFileIsIntact(_ sha256: PythonPackaging.SHA256Digest) async throws -> Bool? {
+        let path = blobs.path(for: sha256).string
+        guard let (actual, _) = try await NIOThreadPool.singleton.runIfActive({ try StoredFileReader.digest(path) }) else { return nil }
+        return actual == sha256
+    }
+
     /// Puts verified bytes in place of a missing or altered stored file, atomically: a reader
     /// sees the old file or the new one, never a part.
     public func restore(_ blob: WrittenBlob, as file: RecordedFile) async throws {

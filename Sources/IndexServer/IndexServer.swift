@@ -28,6 +28,7 @@ public enum IndexServer {
         let routes = Routes(
             store: store, cache: cache, metrics: metrics, configuration: configuration, fetchMissing: fetchMissing,
             fileBodies: FileBodyCache(maximumFileSize: configuration.cachedFileMaximumSize, budget: configuration.fileCacheBudget),
+            intactFiles: IntactFiles(),
             authenticator: authenticator)
         routes.register(on: router)
         extensions.register(router, ServerContext(store: store, configuration: configuration, authenticator: authenticator, logger: logger))
@@ -52,6 +53,7 @@ struct Routes: Sendable {
     let configuration: ServerConfiguration
     let fetchMissing: FetchMissingFile?
     let fileBodies: FileBodyCache
+    let intactFiles: IntactFiles
     let authenticator: BasicAuthenticator
 
     func register(on router: Router<IndexRequestContext>) {

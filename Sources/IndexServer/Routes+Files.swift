@@ -91,6 +91,7 @@ extension Routes {
         let length = Int64(range.count)
         headers[.contentLength] = String(length)
         guard bodyWanted else { return Response(status: status, headers: headers) }
+        if body == nil, !intactFiles.contains(file.sha256) { try await checkIntact(file, filename: filename, context) }
         metrics.bytesServed(length)
         if body == nil { body = try await fileBodies.body(sha256: file.sha256, path: path, size: size) }
         if let body {
@@ -103,6 +104,21 @@ extension Routes {
         }
         let streamed = try await FileIO().loadFile(path: path.string, range: Int(range.lowerBound)...Int(range.upperBound), context: context)
         return Response(status: status, headers: headers, body: streamed)
+    }
+
+    /// Reads a stored file once before it is first served: bytes that no longer match their
+    /// sha256 are never sent (503, and an error in the log naming the file).
+    private func checkIntact(_ file: ServedFile, filename: String, _ context: IndexRequestContext) async throws {
+        // nil: removed since it was found; the read that follows reports that.
+        let intact = try await store.storedFileIsIntact(file.sha256)
+        if intact == true { intactFiles.insert(file.sha256) }
+        guard intact == false else { return }
+        context.logger.error(
+            "a stored file no longer matches its sha256; it is not served", metadata: ["file": "\(filename)", "sha256": "\(file.sha256)"])
+        throw HTTPFailure(
+            .serviceUnavailable,
+            "The stored copy of '\(filename)' is damaged (its bytes no longer match sha256 \(file.sha256)), so it is not served; "
+                + "`wheelhouse verify --repair` restores it from its upstream.")
     }
 
     /// Fetches on-demand content from its upstream on first request; its size once stored.
@@ -145,7 +161,10 @@ extension Routes {
     /// Asks the replication side for a missing file; a 502 naming the upstream if it fails.
     private func fetch(_ file: ServedFile, filename: String) async throws -> (upstream: String, passedOn: PassedOnFile?) {
         guard let upstream = file.package.upstreamURL, let fetchMissing else {
-            throw HTTPFailure(.notFound, "The file '\(filename)' is recorded but its bytes are not stored here.")
+            throw HTTPFailure(
+                .serviceUnavailable,
+                "The stored copy of '\(filename)' is missing and there is no upstream to fetch it from; restore it from a backup "
+                    + "(`wheelhouse verify` names every such file).")
         }
         do {
             return (upstream, try await fetchMissing(file.package, file.isMetadata))
