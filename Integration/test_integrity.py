@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from conftest import Server, binary, checksums, corpus_dir, run, twine_upload
+from conftest import Server, binary, checksums, corpus_dir, eventually, run, twine_upload
 
 FILES = ["six-1.16.0-py2.py3-none-any.whl", "idna-3.10-py3-none-any.whl", "certifi-2024.8.30-py3-none-any.whl"]
 
@@ -83,3 +83,26 @@ def test_verify_names_altered_and_missing_files_and_repair_fetches_them_again(wo
         assert all(p["outcome"].startswith("not repairable: it was not synced from an upstream") for p in report["problems"])
     finally:
         primary.stop()
+
+
+def test_cleanup_removes_orphans_after_the_protection_time(server, workdir):
+    """`wheelhouse cleanup`: a package no repository version holds (created through the API
+    without a repository) stays within the protection time and goes after it, with its files;
+    what a repository holds stays."""
+    twine_upload(server, corpus_dir() / FILES[0])
+    orphan = corpus_dir() / FILES[1]
+    accepted = requests.post(f"{server.url}/pulp/api/v3/content/python/packages/", auth=("admin", Server.PASSWORD),
+                             files={"file": (orphan.name, orphan.read_bytes())}, data={"relative_path": orphan.name})
+    assert accepted.status_code == 202
+    task = server.url + accepted.json()["task"]
+    assert eventually(lambda: requests.get(task, auth=("admin", Server.PASSWORD)).json()["state"] == "completed", timeout=10)
+    assert blob(server.data_dir, checksums()[orphan.name]).exists()
+
+    kept = json.loads(run(binary(), "cleanup", "--data-dir", server.data_dir, "--json").stdout)
+    assert kept == {"packages": 0, "files": 0, "bytes": 0}
+    removed = json.loads(run(binary(), "cleanup", "--data-dir", server.data_dir, "--protection-time", "0", "--json").stdout)
+    assert removed["packages"] == 1 and removed["files"] == 2 and removed["bytes"] > orphan.stat().st_size
+    assert not blob(server.data_dir, checksums()[orphan.name]).exists()
+    assert blob(server.data_dir, checksums()[FILES[0]]).exists()
+    assert verify(server.data_dir)[0] == 0
+

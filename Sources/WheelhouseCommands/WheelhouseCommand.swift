@@ -7,7 +7,7 @@ public struct WheelhouseCommand: AsyncParsableCommand {
         abstract: "A Python package index server and replication agent.",
         subcommands: [
             ServeCommand.self, InspectCommand.self, UploadCommand.self, RepositoryCommand.self, DistributionCommand.self,
-            ContentCommand.self, ProjectCommand.self, PublishCommand.self, SyncCommand.self, RemoteCommand.self, ReplicateCommand.self, UserCommand.self, VerifyCommand.self,
+            ContentCommand.self, ProjectCommand.self, PublishCommand.self, SyncCommand.self, RemoteCommand.self, ReplicateCommand.self, UserCommand.self, VerifyCommand.self, CleanupCommand.self,
         ]
     )
 
