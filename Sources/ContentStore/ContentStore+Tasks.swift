@@ -84,12 +84,19 @@ public struct TaskFilter: Sendable {
 }
 
 extension ContentStore {
-    /// Records a new task, waiting to run.
-    public func createTask(name: String, reserved: [String] = [], groupID: Int64? = nil) async throws -> StoredTask {
+    /// Records a new task, waiting to run in `worker` (this process unless said otherwise).
+    public func createTask(
+        name: String, reserved: [String] = [], groupID: Int64? = nil, worker: String = ProcessIdentity.current
+    ) async throws -> StoredTask {
         try await write { db in
             try db.execute(
-                sql: "INSERT INTO task (uuid, name, state, created_at, reserved_resources, task_group_id) VALUES (?, ?, 'waiting', ?, ?, ?)",
-                arguments: [makeUUID(), name, Timestamp.now().microseconds, JSONValue.array(reserved.map(JSONValue.string)).rendered, groupID])
+                sql: """
+                    INSERT INTO task (uuid, name, state, created_at, reserved_resources, task_group_id, worker)
+                    VALUES (?, ?, 'waiting', ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    makeUUID(), name, Timestamp.now().microseconds, JSONValue.array(reserved.map(JSONValue.string)).rendered, groupID, worker,
+                ])
             return try Self.task(db, id: db.lastInsertedRowID)
         }
     }
@@ -135,15 +142,21 @@ extension ContentStore {
         }
     }
 
-    /// At start: every task a previous process left unfinished is failed, saying why, so that
-    /// none stays waiting or running forever.
+    /// At start: every task that a process no longer running left unfinished is failed,
+    /// saying why, so that none stays waiting or running forever. Tasks of a process that
+    /// still runs (another `serve` on the same data directory) are left to it.
     @discardableResult
     public func failUnfinishedTasks(reason: String) async throws -> Int {
         try await write { db in
-            try db.execute(
-                sql: "UPDATE task SET state = 'failed', finished_at = ?, error = ? WHERE state IN ('waiting', 'running', 'canceling')",
-                arguments: [Timestamp.now().microseconds, JSONValue.object([("description", .string(reason))]).rendered])
-            return db.changesCount
+            let unfinished = try Row.fetchAll(db, sql: "SELECT id, worker FROM task WHERE state IN ('waiting', 'running', 'canceling')")
+            let orphaned = unfinished.filter { row in (row["worker"] as String?).map { !ProcessIdentity.isRunning($0) } ?? true }
+            let error = JSONValue.object([("description", .string(reason))]).rendered
+            for row in orphaned {
+                try db.execute(
+                    sql: "UPDATE task SET state = 'failed', finished_at = ?, error = ? WHERE id = ?",
+                    arguments: [Timestamp.now().microseconds, error, row["id"] as Int64])
+            }
+            return orphaned.count
         }
     }
 

@@ -43,6 +43,11 @@ enum Schema {
         migrator.registerMigration("11: accounts as the management API shows them, and their tokens") { db in
             try db.execute(sql: version11)
         }
+        migrator.registerMigration("12: the process that runs each task") { db in
+            // `host pid start-time` (ProcessIdentity): tasks of a process still running are not
+            // failed by another process starting on the same data directory. NULL: from before.
+            try db.execute(sql: "ALTER TABLE task ADD COLUMN worker TEXT")
+        }
         return migrator
     }
 

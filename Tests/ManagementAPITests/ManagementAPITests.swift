@@ -175,14 +175,20 @@ struct ManagementAPITests {
         }
     }
 
-    @Test("a task left unfinished by a crash is failed at the next start, with a reason; waiting tasks cancel, final ones do not")
+    @Test("a task left unfinished by a process that is gone is failed at the next start, with a reason; a running process's is not; waiting tasks cancel, final ones do not")
     func interruptedTasks() async throws {
         let fixture = try await ManagementFixture.make()
         defer { fixture.remove() }
-        let running = try await fixture.store.createTask(name: "pulp_python.app.tasks.sync.sync")
+        // A task of a process that is gone (same host, a process id no process has), and one of
+        // this process, which still runs (as another `serve` on the same data directory would).
+        let gone = String(ProcessIdentity.current.split(separator: " ")[0]) + " 2147483646 1"
+        let running = try await fixture.store.createTask(name: "pulp_python.app.tasks.sync.sync", worker: gone)
         #expect(try await fixture.store.startTask(id: running.id))
+        let alive = try await fixture.store.createTask(name: "pulp_python.app.tasks.sync.sync")
+        #expect(try await fixture.store.startTask(id: alive.id))
         let api = ManagementAPI(store: fixture.store, logger: .init(label: "test"))
         #expect(try await api.failInterruptedTasks() == 1)
+        #expect(try await fixture.store.task(uuid: alive.uuid).state == .running)
         let waiting = try await fixture.store.createTask(name: "pulp_python.app.tasks.publish.publish")
         try await fixture.test { client in
             let failed = try await client.call("/pulp/api/v3/tasks/\(running.uuid)/").body
