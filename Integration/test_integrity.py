@@ -74,13 +74,17 @@ def test_verify_names_altered_and_missing_files_and_repair_fetches_them_again(wo
         refused = requests.get(page["files"][0]["url"])
         assert refused.status_code == 503 and "is damaged" in refused.text and "wheelhouse verify --repair" in refused.text
         assert "a stored file no longer matches its sha256" in primary.log.read_text()
+        six = requests.get(f"{primary.index()}six/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()["files"][0]
+        blob(workdir / "primary", six["core-metadata"]["sha256"]).write_bytes(b"not the metadata")
         blob(workdir / "primary", checksums()[later[1]]).unlink()
         page = requests.get(f"{primary.index()}zipp/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}).json()
         missing = requests.get(page["files"][0]["url"])
         assert missing.status_code == 503 and "is missing" in missing.text
         code, report = verify(workdir / "primary", "--repair", "--distribution", "default")
         assert code == 1 and report["remaining"] == 2
-        assert all(p["outcome"].startswith("not repairable: it was not synced from an upstream") for p in report["problems"])
+        outcomes = {p["file"]: p["outcome"] for p in report["problems"]}
+        assert outcomes.pop(f"{FILES[0]}.metadata") == "repaired"  # made again from the wheel
+        assert len(outcomes) == 2 and all(o.startswith("not repairable: it was not synced from an upstream") for o in outcomes.values())
     finally:
         primary.stop()
 

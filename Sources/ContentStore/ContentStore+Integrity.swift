@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import NIOCore
 import NIOPosix
 public import PythonPackaging
 import _NIOFileSystem
@@ -98,6 +99,37 @@ extension ContentStore {
         let path = blobs.path(for: sha256).string
         guard let (actual, _) = try await NIOThreadPool.singleton.runIfActive({ try StoredFileReader.digest(path) }) else { return nil }
         return actual == sha256
+    }
+
+    /// Makes a PEP 658 metadata file again from a stored distribution file that holds it (an
+    /// intact one), and restores it; whether one did.
+    public func regenerateMetadata(_ file: RecordedFile) async throws -> Bool {
+        let holders = try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT p.* FROM package p JOIN artifact a ON a.sha256 = p.sha256 WHERE p.metadata_sha256 = ?",
+                arguments: [file.sha256]
+            ).map(Package.init(row:))
+        }
+        for package in holders where try await storedFileIsIntact(package.sha256) == true {
+            guard let inspected = try? await Self.inspect(blobs.path(for: package.sha256), filename: package.filename, strict: false, limits: .default)
+            else { continue }
+            let bytes = inspected.archive.metadataBytes
+            let writer = try await blobs.makeWriter()
+            do {
+                try await writer.write(ByteBuffer(bytes: bytes))
+            } catch {
+                await writer.abandon()
+                throw error
+            }
+            let blob = try await writer.finish()
+            guard blob.digests.sha256 == file.sha256 else {
+                await blobs.discard(blob)
+                continue
+            }
+            try await restore(blob, as: file)
+            return true
+        }
+        return false
     }
 
     /// Puts verified bytes in place of a missing or altered stored file, atomically: a reader

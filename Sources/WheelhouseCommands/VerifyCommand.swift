@@ -14,8 +14,9 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: """
             Reads each distribution file (and PEP 658 metadata file) the store keeps, in chunks, and reports each one \
             that is missing or whose bytes changed. Exits 1 while any remains. --repair fetches such a file from the \
-            upstream it was synced from, checks it against the recorded sha256, and puts it back atomically; a file \
-            that was uploaded here has no upstream, and is reported as not repairable (restore it from a backup).
+            upstream it was synced from, checks it against the recorded sha256, and puts it back atomically; a PEP 658 \
+            metadata file is made again from the stored distribution file when that is intact. A distribution file that \
+            was uploaded here has no upstream, and is reported as not repairable (restore it from a backup).
             """)
 
     @OptionGroup var store: StoreOptions
@@ -55,6 +56,8 @@ struct VerifyCommand: AsyncParsableCommand {
 
     /// Fetches a file again from its upstream and restores it; what happened, in words.
     private static func repair(_ file: RecordedFile, in store: ContentStore) async -> String {
+        // A PEP 658 metadata file is made again from the distribution file that holds it.
+        if file.size == nil, (try? await store.regenerateMetadata(file)) == true { return "repaired" }
         guard let url = file.upstreamURL else { return "not repairable: it was not synced from an upstream (restore it from a backup)" }
         do {
             let blob = try await URLFetcher.fetch(url, filename: file.names.first ?? file.sha256.hex, into: store.blobs, logger: Log.logger)

@@ -35,4 +35,23 @@ struct IntegrityTests {
         #expect(try await fixture.store.check(file) == .missing)
         await #expect(throws: StoreError.self) { try await fixture.store.recordedFiles(basePaths: ["nowhere"]) }
     }
+
+    @Test("a damaged PEP 658 metadata file is made again from the intact distribution file that holds it")
+    func metadataRegenerated() async throws {
+        let fixture = try await StoreFixture.make()
+        defer { fixture.remove() }
+        let package = try await fixture.ingestCorpus("six-1.16.0-py2.py3-none-any.whl")
+        let metadata = try #require(try await fixture.store.recordedFiles().first { $0.size == nil })
+        #expect(metadata.sha256 == package.metadataSHA256)
+        let path = fixture.store.blobs.path(for: metadata.sha256).string
+        try Data("not the metadata".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try await fixture.store.check(metadata) != nil)
+        #expect(try await fixture.store.regenerateMetadata(metadata))
+        #expect(try await fixture.store.check(metadata) == nil)
+
+        // Without an intact distribution file there is nothing to make it from.
+        try Data("damaged".utf8).write(to: URL(fileURLWithPath: fixture.store.blobs.path(for: package.sha256).string))
+        try FileManager.default.removeItem(atPath: path)
+        #expect(!(try await fixture.store.regenerateMetadata(metadata)))
+    }
 }
