@@ -83,12 +83,17 @@ extension ContentStore {
 
     /// Stores small bytes by content.
     public func storeBytes(_ bytes: [UInt8]) async throws -> FileDigests {
+        let written = try await write(bytes)
+        try await blobs.commit(written)
+        return written.digests
+    }
+
+    /// Small bytes written to `tmp/` and hashed, not yet stored.
+    func write(_ bytes: [UInt8]) async throws -> WrittenBlob {
         let writer = try await blobs.makeWriter()
         do {
             try await writer.write(ByteBuffer(bytes: bytes))
-            let written = try await writer.finish()
-            try await blobs.commit(written)
-            return written.digests
+            return try await writer.finish()
         } catch {
             await writer.abandon()
             throw error

@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import GRDB
-import NIOCore
 import NIOPosix
 public import PythonPackaging
 import _NIOFileSystem
@@ -113,15 +112,7 @@ extension ContentStore {
         for package in holders where try await storedFileIsIntact(package.sha256) == true {
             guard let inspected = try? await Self.inspect(blobs.path(for: package.sha256), filename: package.filename, strict: false, limits: .default)
             else { continue }
-            let bytes = inspected.archive.metadataBytes
-            let writer = try await blobs.makeWriter()
-            do {
-                try await writer.write(ByteBuffer(bytes: bytes))
-            } catch {
-                await writer.abandon()
-                throw error
-            }
-            let blob = try await writer.finish()
+            let blob = try await write(inspected.archive.metadataBytes)
             guard blob.digests.sha256 == file.sha256 else {
                 await blobs.discard(blob)
                 continue
